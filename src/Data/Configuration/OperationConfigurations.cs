@@ -1,0 +1,58 @@
+using ApprovalPortal.Data.Incidents;
+using ApprovalPortal.Data.Invocations;
+using ApprovalPortal.Data.Outbox;
+using ApprovalPortal.Data.Workflows;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace ApprovalPortal.Data.Configuration;
+
+internal sealed class ToolInvocationConfiguration : IEntityTypeConfiguration<ToolInvocation>
+{
+    public void Configure(EntityTypeBuilder<ToolInvocation> b)
+    {
+        b.Property(t => t.IdempotencyKey).HasMaxLength(Lengths.Key);
+        b.Property(t => t.ToolName).HasMaxLength(Lengths.Name);
+        b.Property(t => t.StepName).HasMaxLength(Lengths.Name);
+        b.HasOne<WorkflowInstance>().WithMany().HasForeignKey(t => t.InstanceId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(t => t.IdempotencyKey).IsUnique();
+        b.HasIndex(t => new { t.InstanceId, t.StepName });
+        b.HasIndex(t => new { t.ToolName, t.StartedAt });
+    }
+}
+
+internal sealed class ModelInvocationConfiguration : IEntityTypeConfiguration<ModelInvocation>
+{
+    public void Configure(EntityTypeBuilder<ModelInvocation> b)
+    {
+        b.Property(m => m.IdempotencyKey).HasMaxLength(Lengths.Key);
+        b.Property(m => m.Model).HasMaxLength(Lengths.Name);
+        b.Property(m => m.StepName).HasMaxLength(Lengths.Name);
+        b.HasOne<WorkflowInstance>().WithMany().HasForeignKey(m => m.InstanceId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(m => m.IdempotencyKey).IsUnique();
+        b.HasIndex(m => new { m.InstanceId, m.StepName });
+    }
+}
+
+internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
+{
+    public void Configure(EntityTypeBuilder<Incident> b)
+    {
+        b.Property(i => i.StepName).HasMaxLength(Lengths.Name);
+        b.Property(i => i.ResolvedBy).HasMaxLength(Lengths.UserName);
+        b.HasOne<WorkflowInstance>().WithMany().HasForeignKey(i => i.InstanceId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(i => new { i.Status, i.OpenedAt });
+        b.HasIndex(i => i.InstanceId);
+    }
+}
+
+internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
+{
+    public void Configure(EntityTypeBuilder<OutboxMessage> b)
+    {
+        b.Property(m => m.Kind).HasMaxLength(Lengths.Short);
+        b.Property(m => m.LockedBy).HasMaxLength(Lengths.Name);
+        // The dispatcher's query: unprocessed messages that are due.
+        b.HasIndex(m => new { m.ProcessedAt, m.AvailableAt });
+    }
+}

@@ -1,0 +1,9 @@
+namespace ApprovalPortal.Data.Identity;
+
+public enum PortalRole
+{
+    Reviewer,
+    Operator,
+    Manager,
+    Admin,
+}

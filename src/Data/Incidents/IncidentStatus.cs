@@ -1,0 +1,9 @@
+namespace ApprovalPortal.Data.Incidents;
+
+public enum IncidentStatus
+{
+    Open,
+    Retried,
+    Skipped,
+    Cancelled,
+}

@@ -1,0 +1,15 @@
+namespace ApprovalPortal.Data.Integrations;
+
+/// <summary>The first answer to a POST with an Idempotency-Key, replayed for a repeat with the same body.</summary>
+public sealed class IdempotencyRecord
+{
+    public long Id { get; set; }
+    public Guid ApiClientId { get; set; }
+    public required string Key { get; set; }
+    public required string RequestHash { get; set; }
+    public int StatusCode { get; set; }
+    public string? ResponseJson { get; set; }
+    public string? Location { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime ExpiresAt { get; set; }
+}

@@ -1,0 +1,9 @@
+namespace ApprovalPortal.Data.Integrations;
+
+public enum WebhookDeliveryStatus
+{
+    Pending,
+    Delivered,
+    Failed,
+    Abandoned,
+}

@@ -1,0 +1,7 @@
+namespace ApprovalPortal.Data.Invocations;
+
+public enum InvocationStatus
+{
+    Succeeded,
+    Failed,
+}

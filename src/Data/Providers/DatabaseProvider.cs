@@ -1,0 +1,8 @@
+namespace ApprovalPortal.Data.Providers;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+    SqlServer,
+}

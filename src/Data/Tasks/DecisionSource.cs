@@ -1,0 +1,8 @@
+namespace ApprovalPortal.Data.Tasks;
+
+public enum DecisionSource
+{
+    Portal,
+    Api,
+    Escalation,
+}

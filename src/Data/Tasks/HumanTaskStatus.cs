@@ -1,0 +1,10 @@
+namespace ApprovalPortal.Data.Tasks;
+
+public enum HumanTaskStatus
+{
+    Open,
+    Claimed,
+    Decided,
+    Cancelled,
+    Superseded,
+}

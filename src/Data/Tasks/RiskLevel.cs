@@ -1,0 +1,9 @@
+namespace ApprovalPortal.Data.Tasks;
+
+public enum RiskLevel
+{
+    Low,
+    Medium,
+    High,
+    Critical,
+}

@@ -1,0 +1,9 @@
+namespace ApprovalPortal.Data.Tasks;
+
+public enum TaskKind
+{
+    Approve,
+    EditAndApprove,
+    FreeText,
+    Choice,
+}

@@ -1,0 +1,10 @@
+namespace ApprovalPortal.Data.Tasks;
+
+public enum TaskOutcome
+{
+    Approved,
+    EditedAndApproved,
+    Rejected,
+    Responded,
+    Chosen,
+}

@@ -1,0 +1,8 @@
+namespace ApprovalPortal.Data.Workflows;
+
+public enum TimerKind
+{
+    WakeUp,
+    Escalation,
+    RetryBackoff,
+}

@@ -1,0 +1,31 @@
+namespace ApprovalPortal.Data.Workflows;
+
+public enum WorkflowEventType
+{
+    Started,
+    StepStarted,
+    StepCompleted,
+    StepFailed,
+    ModelCalled,
+    ToolCalled,
+    GateOpened,
+    TaskClaimed,
+    TaskReleased,
+    TaskReassigned,
+    DecisionRecorded,
+    GateClosed,
+    WaitStarted,
+    TimerFired,
+    SignalReceived,
+    Escalated,
+    Retried,
+    Skipped,
+    IncidentOpened,
+    Paused,
+    Resumed,
+    Rewound,
+    Forked,
+    Cancelled,
+    Completed,
+    Failed,
+}

@@ -1,0 +1,37 @@
+namespace ApprovalPortal.Data.Workflows;
+
+/// <summary>One run of a workflow definition. The row is also the run queue: a non-null
+/// <see cref="RunnableAt"/> means a worker may claim it (with a lease) from that time on.</summary>
+public sealed class WorkflowInstance : IVersioned
+{
+    public Guid Id { get; set; }
+    public required string DefinitionName { get; set; }
+    public int DefinitionVersion { get; set; }
+    public WorkflowDefinition? Definition { get; set; }
+
+    public WorkflowStatus Status { get; set; }
+    /// <summary>The status to return to when a paused instance is resumed.</summary>
+    public WorkflowStatus? StatusBeforePause { get; set; }
+    public string? CurrentStep { get; set; }
+    public required string StateJson { get; set; }
+    public long Version { get; set; }
+    /// <summary>Sequence number of the last event appended; the next event takes this plus one.</summary>
+    public long LastSequence { get; set; }
+    public int StepAttempt { get; set; }
+
+    public int Priority { get; set; }
+    public string? BusinessKey { get; set; }
+    public string? StartedBy { get; set; }
+    public string? Error { get; set; }
+
+    public DateTime? RunnableAt { get; set; }
+    public string? LeaseOwner { get; set; }
+    public DateTime? LeaseUntil { get; set; }
+
+    public Guid? ParentInstanceId { get; set; }
+    public long? ForkedFromSequence { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public DateTime? CompletedAt { get; set; }
+}
