@@ -1,0 +1,65 @@
+using System.Net;
+
+namespace ApprovalPortal.Portal.Tests;
+
+public sealed class LayoutTests : IAsyncLifetime
+{
+    private readonly PortalFactory _portal = PortalFactory.Embedded(out _);
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Home_ServesTheMudBlazorLayout_WithNavigationToEveryArea()
+    {
+        var html = await _portal.CreateClient().GetStringAsync("/", Cancel);
+
+        Assert.Contains("mud-appbar", html);
+        Assert.Contains("mud-drawer", html);
+        Assert.Contains("id=\"theme-toggle\"", html);
+        Assert.Matches(@"href=""_content/MudBlazor/MudBlazor\.min\.[a-z0-9]+\.css""", html);
+        Assert.Matches(@"src=""_content/MudBlazor/MudBlazor\.min\.[a-z0-9]+\.js""", html);
+        foreach (var area in new[] { "inbox", "workflows", "incidents", "dashboard", "admin" })
+        {
+            Assert.Contains($"href=\"{area}\"", html);
+        }
+    }
+
+    [Fact]
+    public async Task MudBlazorAssets_AreServed()
+    {
+        var client = _portal.CreateClient();
+
+        var css = await client.GetAsync("/_content/MudBlazor/MudBlazor.min.css", Cancel);
+        var js = await client.GetAsync("/_content/MudBlazor/MudBlazor.min.js", Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, css.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, js.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/inbox", "Inbox", "reviewers")]
+    [InlineData("/workflows", "Workflows", "operators")]
+    [InlineData("/incidents", "Incidents", "operators")]
+    [InlineData("/dashboard", "Dashboard", "managers")]
+    [InlineData("/admin", "Admin", "admins")]
+    public async Task AreaPage_BeforeItsFeatureIsBuilt_SaysWhatWillBeThere(string path, string title, string audience)
+    {
+        var html = await _portal.CreateClient().GetStringAsync(path, Cancel);
+
+        Assert.Contains($">{title}</h4>", html);
+        Assert.Contains($"For {audience}. Not built yet", html);
+    }
+
+    [Fact]
+    public async Task UnknownAddress_Answers404_WithTheLayout()
+    {
+        var response = await _portal.CreateClient().GetAsync("/no-such-page", Cancel);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("There is nothing at this address", await response.Content.ReadAsStringAsync(Cancel));
+    }
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public ValueTask DisposeAsync() => _portal.DisposeAsync();
+}
