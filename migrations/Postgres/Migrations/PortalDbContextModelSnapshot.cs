@@ -1067,6 +1067,9 @@ namespace ApprovalPortal.Migrations.Postgres.Migrations
                     b.Property<Guid?>("ParentInstanceId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("PendingInputJson")
+                        .HasColumnType("jsonb");
+
                     b.Property<int>("Priority")
                         .HasColumnType("integer");
 
@@ -1099,6 +1102,10 @@ namespace ApprovalPortal.Migrations.Postgres.Migrations
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("bigint");
+
+                    b.Property<string>("WaitingForSignal")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.HasKey("Id");
 

@@ -1067,6 +1067,9 @@ namespace ApprovalPortal.Migrations.SqlServer.Migrations
                     b.Property<Guid?>("ParentInstanceId")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<string>("PendingInputJson")
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<int>("Priority")
                         .HasColumnType("int");
 
@@ -1099,6 +1102,10 @@ namespace ApprovalPortal.Migrations.SqlServer.Migrations
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("bigint");
+
+                    b.Property<string>("WaitingForSignal")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
 
                     b.HasKey("Id");
 

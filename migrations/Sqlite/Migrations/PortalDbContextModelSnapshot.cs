@@ -1048,6 +1048,9 @@ namespace ApprovalPortal.Migrations.Sqlite.Migrations
                     b.Property<Guid?>("ParentInstanceId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PendingInputJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Priority")
                         .HasColumnType("INTEGER");
 
@@ -1080,6 +1083,10 @@ namespace ApprovalPortal.Migrations.Sqlite.Migrations
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("WaitingForSignal")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 

@@ -22,6 +22,7 @@ internal sealed class WorkflowInstanceConfiguration : IEntityTypeConfiguration<W
         b.Property(i => i.BusinessKey).HasMaxLength(Lengths.Key);
         b.Property(i => i.StartedBy).HasMaxLength(Lengths.UserName);
         b.Property(i => i.LeaseOwner).HasMaxLength(Lengths.Name);
+        b.Property(i => i.WaitingForSignal).HasMaxLength(Lengths.Name);
         b.HasOne(i => i.Definition).WithMany()
             .HasForeignKey(i => new { i.DefinitionName, i.DefinitionVersion })
             .HasPrincipalKey(d => new { d.Name, d.Version })

@@ -18,6 +18,10 @@ public sealed class WorkflowInstance : IVersioned
     /// <summary>Sequence number of the last event appended; the next event takes this plus one.</summary>
     public long LastSequence { get; set; }
     public int StepAttempt { get; set; }
+    /// <summary>What the current step receives when it runs: the decision that closed a gate, or a signal's payload.</summary>
+    public string? PendingInputJson { get; set; }
+    /// <summary>The signal a waiting instance waits for.</summary>
+    public string? WaitingForSignal { get; set; }
 
     public int Priority { get; set; }
     public string? BusinessKey { get; set; }

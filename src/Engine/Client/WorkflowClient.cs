@@ -1,0 +1,100 @@
+using System.Text.Json;
+using ApprovalPortal.Data.Workflows;
+using ApprovalPortal.Engine.Definitions;
+using ApprovalPortal.Engine.Execution;
+using ApprovalPortal.Engine.Notifications;
+using ApprovalPortal.Engine.Scheduling;
+using ApprovalPortal.Engine.Storage;
+
+namespace ApprovalPortal.Engine.Client;
+
+/// <summary>Starts workflows. The start is committed (with its first event and checkpoint) before this
+/// returns, and the instance is leased to this node so it runs without another claim.</summary>
+public sealed class WorkflowClient
+{
+    private readonly DefinitionRegistry _definitions;
+    private readonly GroupCommitter _committer;
+    private readonly StepPlanner _planner;
+    private readonly LocalWork _work;
+    private readonly IJobScheduler _scheduler;
+    private readonly EngineNotifications _notifications;
+    private readonly TimeProvider _clock;
+
+    internal WorkflowClient(DefinitionRegistry definitions, GroupCommitter committer, StepPlanner planner, LocalWork work,
+        IJobScheduler scheduler, EngineNotifications notifications, TimeProvider clock)
+    {
+        _definitions = definitions;
+        _committer = committer;
+        _planner = planner;
+        _work = work;
+        _scheduler = scheduler;
+        _notifications = notifications;
+        _clock = clock;
+    }
+
+    /// <summary>Starts an instance and returns its id once the start is durable.</summary>
+    /// <exception cref="WorkflowStartException">Unknown definition, or input that is not the definition's state.</exception>
+    public async Task<Guid> StartAsync(StartWorkflow request)
+    {
+        var definition = (request.Version is { } version ? _definitions.Find(request.Definition, version) : _definitions.Latest(request.Definition))
+            ?? throw new WorkflowStartException($"There is no workflow named '{request.Definition}'" + (request.Version is { } v ? $" in version {v}." : "."));
+        string stateJson;
+        try
+        {
+            var state = request.Input.Deserialize(definition.StateType, EngineJson.Options)
+                ?? throw new WorkflowStartException("The input is null.");
+            stateJson = JsonSerializer.Serialize(state, definition.StateType, EngineJson.Options);
+        }
+        catch (JsonException ex)
+        {
+            throw new WorkflowStartException($"The input is not a valid {definition.StateType.Name}: {ex.Message}");
+        }
+
+        var now = _clock.GetUtcNow().UtcDateTime;
+        var row = _planner.Continue(new InstanceRow
+        {
+            Id = request.InstanceId ?? Guid.CreateVersion7(),
+            DefinitionName = definition.Name,
+            DefinitionVersion = definition.Version,
+            Status = WorkflowStatus.Running,
+            CurrentStep = definition.StartStep,
+            StateJson = stateJson,
+            Version = 1,
+            LastSequence = 1,
+            Priority = request.Priority,
+            BusinessKey = request.BusinessKey,
+            StartedBy = request.StartedBy,
+            CreatedAt = now,
+            UpdatedAt = now,
+        }, now);
+        var result = await _committer.CommitAsync(
+        [
+            Statements.InsertInstance(row),
+            Statements.AppendEvent(row.Id, 1, WorkflowEventType.Started, null, request.StartedBy, now, null,
+                JsonSerializer.Serialize(new { request.BusinessKey, definition = definition.Name, definition.Version }, EngineJson.Options)),
+            Statements.InsertCheckpoint(row.Id, 1, "(start)", definition.StartStep, stateJson, now),
+        ]);
+        if (!result.IsCommitted)
+        {
+            throw new WorkflowStartException(result.Status == CommitStatus.Conflict
+                ? $"An instance with id {row.Id} exists already."
+                : $"The start could not be stored: {result.Error?.Message}");
+        }
+        Hand(row);
+        await _notifications.InstanceChangedAsync(new InstanceNotification(row.Id, row.DefinitionName, row.Status, row.CurrentStep, row.Version));
+        return row.Id;
+    }
+
+    /// <summary>Runs a committed, runnable row here if this node takes work, else wakes the workers.</summary>
+    internal void Hand(InstanceRow row)
+    {
+        if (_work.TakesWork)
+        {
+            _work.Offer(row);
+        }
+        else
+        {
+            _scheduler.ClaimNow();
+        }
+    }
+}

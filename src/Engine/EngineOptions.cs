@@ -1,0 +1,57 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ApprovalPortal.Engine;
+
+/// <summary>The "Engine" configuration section.</summary>
+public sealed class EngineOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Engine";
+
+    /// <summary>This node's name: its leases carry it, and at start-up it takes back what a previous run of the
+    /// same node left leased. Give every process of a scale-out its own. Default: the machine name.</summary>
+    [Required]
+    public string NodeName { get; set; } = Environment.MachineName;
+
+    /// <summary>How long a claim on an instance lasts without a commit; after that another node may take it. Default 30 s.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Steps one instance may take in one run before it yields to others. Default 100.</summary>
+    [Range(1, 100_000)]
+    public int StepBudget { get; set; } = 100;
+
+    /// <summary>Instances this node runs at once. Default 64.</summary>
+    [Range(1, 10_000)]
+    public int MaxConcurrentInstances { get; set; } = 64;
+
+    /// <summary>How long a run job waits for more work before it ends. Default 2 s.</summary>
+    public TimeSpan IdleBeforeStop { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often the sweeper re-claims orphaned work and re-schedules missed timers, as a cron expression. Default every minute.</summary>
+    [Required]
+    public string SweepCron { get; set; } = "* * * * *";
+
+    /// <summary>Where Hangfire keeps its jobs: InMemory (the embedded default; the sweeper restores what a
+    /// restart loses) or Database (the portal's PostgreSQL or SQL Server). Default InMemory.</summary>
+    public JobStorageKind JobStorage { get; set; } = JobStorageKind.InMemory;
+
+    /// <summary>Run a Hangfire server in this process. Default true.</summary>
+    public bool RunJobServer { get; set; } = true;
+
+    /// <summary>Hangfire worker threads. Default 10.</summary>
+    [Range(1, 200)]
+    public int JobWorkers { get; set; } = 10;
+
+    /// <summary>The Hangfire queue of this node's run jobs (a run job must execute where its work is queued).</summary>
+    public string NodeQueue => "node-" + new string(NodeName.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray());
+}
+
+/// <summary>Where Hangfire keeps jobs.</summary>
+public enum JobStorageKind
+{
+    /// <summary>In process memory: fast, lost on restart (the sweeper re-derives timers from the database).</summary>
+    InMemory,
+
+    /// <summary>In the portal's database (PostgreSQL or SQL Server), shared by every node.</summary>
+    Database,
+}

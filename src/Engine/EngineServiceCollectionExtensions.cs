@@ -1,0 +1,131 @@
+using ApprovalPortal.Data;
+using ApprovalPortal.Data.Providers;
+using ApprovalPortal.Engine.Client;
+using ApprovalPortal.Engine.Definitions;
+using ApprovalPortal.Engine.Execution;
+using ApprovalPortal.Engine.Gates;
+using ApprovalPortal.Engine.Models;
+using ApprovalPortal.Engine.Notifications;
+using ApprovalPortal.Engine.Scheduling;
+using ApprovalPortal.Engine.Storage;
+using ApprovalPortal.Engine.Tools;
+using Hangfire;
+using Hangfire.AspNetCore;
+using Hangfire.InMemory;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Hangfire.SqlServer;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace ApprovalPortal.Engine;
+
+/// <summary>Registers the engine: <c>services.AddApprovalEngine(configuration).AddWorkflow&lt;MyWorkflow&gt;()</c>.</summary>
+public static class EngineServiceCollectionExtensions
+{
+    /// <summary>Adds the durable engine, its Hangfire storage and (unless Engine:RunJobServer is false) a Hangfire server.
+    /// Needs <c>AddApprovalData</c>.</summary>
+    public static EngineBuilder AddApprovalEngine(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var options = configuration.GetSection(EngineOptions.Section).Get<EngineOptions>() ?? new EngineOptions();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IChatClient>(_ => new OfflineChatClient());
+        services.AddSingleton<EngineDiagnostics>();
+        services.AddSingleton<InstanceWatch>();
+        services.AddSingleton<EngineNotifications>();
+        services.AddSingleton(sp => SqlDialect.For(sp.GetRequiredService<PortalConnection>()));
+        services.AddSingleton<GroupCommitter>();
+        services.AddHostedService(sp => sp.GetRequiredService<GroupCommitter>());
+        services.AddSingleton<DefinitionRegistry>();
+        services.AddSingleton<StepPlanner>();
+        services.AddSingleton<ToolBreakers>();
+        services.AddSingleton(sp => new CallServices(
+            sp.GetRequiredService<IDbContextFactory<PortalDbContext>>(),
+            sp.GetRequiredService<GroupCommitter>(),
+            sp.GetServices<IWorkflowTool>().ToDictionary(t => t.Name, StringComparer.Ordinal),
+            sp.GetRequiredService<ToolBreakers>(),
+            sp.GetRequiredService<IChatClient>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<EngineDiagnostics>()));
+        services.AddSingleton<InstanceRunner>();
+        services.AddSingleton<LocalWork>();
+        services.AddSingleton<Claimer>();
+        services.AddSingleton<Sweeper>();
+        services.AddSingleton<TimerFiring>();
+        services.AddSingleton<IJobScheduler, HangfireJobScheduler>();
+        services.AddSingleton(sp => new WorkflowClient(
+            sp.GetRequiredService<DefinitionRegistry>(), sp.GetRequiredService<GroupCommitter>(), sp.GetRequiredService<StepPlanner>(),
+            sp.GetRequiredService<LocalWork>(), sp.GetRequiredService<IJobScheduler>(), sp.GetRequiredService<EngineNotifications>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new TaskDecisions(
+            sp.GetRequiredService<IDbContextFactory<PortalDbContext>>(), sp.GetRequiredService<DefinitionRegistry>(),
+            sp.GetRequiredService<GroupCommitter>(), sp.GetRequiredService<StepPlanner>(), sp.GetRequiredService<WorkflowClient>(),
+            sp.GetRequiredService<EngineNotifications>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService<EngineStartup>();
+
+        AddJobs(services, options);
+        return new EngineBuilder(services);
+    }
+
+    private static void AddJobs(IServiceCollection services, EngineOptions options)
+    {
+        // Storage and activator are this container's own (not Hangfire's process-wide defaults), so that
+        // several hosts in one process (tests, a portal beside a worker) never run each other's jobs.
+        services.AddSingleton<JobStorage>(sp => CreateStorage(sp.GetRequiredService<PortalConnection>(), options.JobStorage));
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire(config => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
+        if (options.RunJobServer)
+        {
+            services.AddHangfireServer((sp, server) =>
+            {
+                var engine = sp.GetRequiredService<IOptions<EngineOptions>>().Value;
+                server.ServerName = engine.NodeName;
+                server.Queues = [engine.NodeQueue, HangfireJobScheduler.SharedQueue, "default"];
+                server.WorkerCount = engine.JobWorkers;
+                server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+            });
+        }
+    }
+
+    private static JobStorage CreateStorage(PortalConnection connection, JobStorageKind kind) => (kind, connection.Provider) switch
+    {
+        (JobStorageKind.InMemory, _) => new InMemoryStorage(),
+        (JobStorageKind.Database, DatabaseProvider.Postgres) => new PostgreSqlStorage(
+            new NpgsqlConnectionFactory(connection.ConnectionString, new PostgreSqlStorageOptions()),
+            new PostgreSqlStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(1), EnableLongPolling = true, PrepareSchemaIfNecessary = true }),
+        (JobStorageKind.Database, DatabaseProvider.SqlServer) => new SqlServerStorage(connection.ConnectionString,
+            new SqlServerStorageOptions { SqlClientFactory = Microsoft.Data.SqlClient.SqlClientFactory.Instance, QueuePollInterval = TimeSpan.FromSeconds(1) }),
+        _ => throw new InvalidOperationException(
+            $"Engine:JobStorage=Database needs PostgreSQL or SQL Server; with {connection.Provider} use InMemory (the sweeper restores what a restart loses)."),
+    };
+}
+
+/// <summary>Adds workflows and tools to the engine.</summary>
+public sealed class EngineBuilder(IServiceCollection services)
+{
+    /// <summary>The service collection.</summary>
+    public IServiceCollection Services { get; } = services;
+
+    /// <summary>Registers a workflow definition.</summary>
+    public EngineBuilder AddWorkflow<TWorkflow>() where TWorkflow : class, IWorkflowDefinitionSource
+    {
+        Services.AddSingleton<IWorkflowDefinitionSource, TWorkflow>();
+        return this;
+    }
+
+    /// <summary>Registers a tool that steps can call.</summary>
+    public EngineBuilder AddTool<TTool>() where TTool : class, IWorkflowTool
+    {
+        Services.AddSingleton<IWorkflowTool, TTool>();
+        return this;
+    }
+}

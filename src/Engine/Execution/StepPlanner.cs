@@ -1,0 +1,175 @@
+using System.Text.Json;
+using ApprovalPortal.Data.Tasks;
+using ApprovalPortal.Data.Workflows;
+using ApprovalPortal.Engine.Definitions;
+using ApprovalPortal.Engine.Storage;
+using Microsoft.Extensions.Options;
+
+namespace ApprovalPortal.Engine.Execution;
+
+/// <summary>A timer to hand to the job scheduler once its row is committed.</summary>
+internal sealed record PlannedTimer(Guid Id, DateTimeOffset DueAt);
+
+/// <summary>Everything one step changes, to commit atomically, and the instance as it will then be.</summary>
+internal sealed record StepPlan(IReadOnlyList<SqlStatement> Statements, InstanceRow Row, object? State = null,
+    HumanTask? Task = null, IReadOnlyList<PlannedTimer>? PlannedTimers = null)
+{
+    public IReadOnlyList<PlannedTimer> Timers => PlannedTimers ?? [];
+}
+
+/// <summary>Turns a step's result into its commit: the instance update (guarded by the version it was
+/// read at, always first), events with the next sequence numbers, the checkpoint, and what the result
+/// opens (a task, a timer, an incident).</summary>
+internal sealed class StepPlanner(TimeProvider clock, IOptions<EngineOptions> options)
+{
+    private const string Engine = "engine";
+
+    public StepPlan Completed(InstanceRow row, CompiledWorkflow definition, StepDefinition step, StepResult result, GateRequest? gate, TimeSpan elapsed)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var next = result switch
+        {
+            StepResult.GoTo g => g.Step,
+            StepResult.WaitUntil w => w.Then,
+            StepResult.WaitForSignal s => s.Then,
+            _ => null,
+        };
+        if (next is not null && !step.Next.Contains(next))
+        {
+            throw new InvalidOperationException(
+                $"Step '{step.Name}' of {definition.Name} v{definition.Version} went to '{next}', which is not one of its declared edges ({string.Join(", ", step.Next)}).");
+        }
+        var stateJson = JsonSerializer.Serialize(result.State, definition.StateType, EngineJson.Options);
+        var sequence = row.LastSequence + 1;
+        var statements = new List<SqlStatement>
+        {
+            Statements.AppendEvent(row.Id, sequence, WorkflowEventType.StepCompleted, step.Name, Engine, now, elapsed.TotalMilliseconds,
+                JsonSerializer.Serialize(new { next }, EngineJson.Options)),
+            Statements.InsertCheckpoint(row.Id, sequence, step.Name, next, stateJson, now),
+        };
+        var moved = Touch(row, now) with { StateJson = stateJson, LastSequence = sequence, StepAttempt = 0, PendingInputJson = null, Error = null };
+        HumanTask? task = null;
+        var timers = new List<PlannedTimer>();
+
+        switch (result)
+        {
+            case StepResult.GoTo when gate is not null:
+                task = NewTask(row.Id, step.Name, gate, now);
+                statements.Add(Statements.InsertTask(task));
+                statements.Add(Statements.AppendEvent(row.Id, ++sequence, WorkflowEventType.GateOpened, step.Name, Engine, now, null,
+                    JsonSerializer.Serialize(new { taskId = task.Id, task.Kind, task.Assignee, task.CandidateGroup, task.DueAt }, EngineJson.Options)));
+                moved = Park(moved, WorkflowStatus.WaitingForHuman) with { CurrentStep = step.Name, LastSequence = sequence };
+                if (task.DueAt is { } due)
+                {
+                    timers.Add(AddTimer(statements, TimerKind.Escalation, row.Id, task.Id, due, now));
+                }
+                break;
+            case StepResult.GoTo g:
+                moved = Continue(moved, now) with { CurrentStep = g.Step };
+                break;
+            case StepResult.WaitUntil w:
+                statements.Add(Statements.AppendEvent(row.Id, ++sequence, WorkflowEventType.WaitStarted, step.Name, Engine, now, null,
+                    JsonSerializer.Serialize(new { until = w.Until }, EngineJson.Options)));
+                moved = Park(moved, WorkflowStatus.Waiting) with { CurrentStep = w.Then, LastSequence = sequence, RunnableAt = w.Until.UtcDateTime };
+                timers.Add(AddTimer(statements, TimerKind.WakeUp, row.Id, null, w.Until.UtcDateTime, now));
+                break;
+            case StepResult.WaitForSignal s:
+                statements.Add(Statements.AppendEvent(row.Id, ++sequence, WorkflowEventType.WaitStarted, step.Name, Engine, now, null,
+                    JsonSerializer.Serialize(new { signal = s.Signal }, EngineJson.Options)));
+                moved = Park(moved, WorkflowStatus.Waiting) with { CurrentStep = s.Then, LastSequence = sequence, WaitingForSignal = s.Signal };
+                break;
+            case StepResult.Complete:
+                statements.Add(Statements.AppendEvent(row.Id, ++sequence, WorkflowEventType.Completed, step.Name, Engine, now, null, null));
+                moved = Park(moved, WorkflowStatus.Completed) with { LastSequence = sequence, CompletedAt = now };
+                break;
+            case StepResult.Fail f:
+                statements.Add(Statements.AppendEvent(row.Id, ++sequence, WorkflowEventType.Failed, step.Name, Engine, now, null,
+                    JsonSerializer.Serialize(new { reason = f.Reason }, EngineJson.Options)));
+                moved = Park(moved, WorkflowStatus.Failed) with { LastSequence = sequence, Error = f.Reason, CompletedAt = now };
+                break;
+        }
+        statements.Insert(0, Statements.UpdateInstance(moved, row.Version));
+        return new StepPlan(statements, moved, result.State, task, timers);
+    }
+
+    /// <summary>A step threw: try again after a backoff, or, out of tries, open an incident and wait for an operator.</summary>
+    public StepPlan Failed(InstanceRow row, StepDefinition step, Exception error, TimeSpan elapsed)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var attempt = row.StepAttempt + 1;
+        var sequence = row.LastSequence + 1;
+        var message = $"{error.GetType().Name}: {error.Message}";
+        var statements = new List<SqlStatement>
+        {
+            Statements.AppendEvent(row.Id, sequence, WorkflowEventType.StepFailed, step.Name, Engine, now, elapsed.TotalMilliseconds,
+                JsonSerializer.Serialize(new { error = message, attempt, of = step.Retry.MaxAttempts }, EngineJson.Options)),
+        };
+        var moved = Touch(row, now) with { StepAttempt = attempt, Error = message, LastSequence = sequence };
+        var timers = new List<PlannedTimer>();
+        if (attempt < step.Retry.MaxAttempts)
+        {
+            var due = now + step.Retry.DelayBefore(attempt + 1, Random.Shared);
+            moved = moved with { RunnableAt = due, LeaseOwner = null, LeaseUntil = null };
+            timers.Add(AddTimer(statements, TimerKind.RetryBackoff, row.Id, null, due, now));
+        }
+        else
+        {
+            var incident = Guid.CreateVersion7();
+            statements.Add(Statements.InsertIncident(incident, row.Id, step.Name, message, attempt, now));
+            statements.Add(Statements.AppendEvent(row.Id, ++sequence, WorkflowEventType.IncidentOpened, step.Name, Engine, now, null,
+                JsonSerializer.Serialize(new { incidentId = incident, attempts = attempt }, EngineJson.Options)));
+            moved = Park(moved, WorkflowStatus.Failed) with { LastSequence = sequence };
+        }
+        statements.Insert(0, Statements.UpdateInstance(moved, row.Version));
+        return new StepPlan(statements, moved, PlannedTimers: timers);
+    }
+
+    /// <summary>Out of step budget: back to the queue, unleased, runnable now.</summary>
+    public StepPlan Yield(InstanceRow row)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var moved = Touch(row, now) with { RunnableAt = now, LeaseOwner = null, LeaseUntil = null };
+        return new StepPlan([Statements.UpdateInstance(moved, row.Version)], moved);
+    }
+
+    /// <summary>Runnable now, leased to this node (when it runs work) so it can go on without a claim.</summary>
+    public InstanceRow Continue(InstanceRow row, DateTime now) => options.Value.RunJobServer
+        ? row with { Status = WorkflowStatus.Running, RunnableAt = now, LeaseOwner = options.Value.NodeName, LeaseUntil = now + options.Value.LeaseDuration }
+        : row with { Status = WorkflowStatus.Running, RunnableAt = now, LeaseOwner = null, LeaseUntil = null };
+
+    private static InstanceRow Touch(InstanceRow row, DateTime now) => row with { Version = row.Version + 1, UpdatedAt = now };
+
+    private static InstanceRow Park(InstanceRow row, WorkflowStatus status) =>
+        row with { Status = status, RunnableAt = null, LeaseOwner = null, LeaseUntil = null };
+
+    private static PlannedTimer AddTimer(List<SqlStatement> statements, TimerKind kind, Guid instanceId, Guid? taskId, DateTime dueAt, DateTime now)
+    {
+        var id = Guid.CreateVersion7();
+        statements.Add(Statements.InsertTimer(id, kind, instanceId, taskId, dueAt, null, now));
+        return new PlannedTimer(id, new DateTimeOffset(dueAt, TimeSpan.Zero));
+    }
+
+    private static HumanTask NewTask(Guid instanceId, string gateStep, GateRequest gate, DateTime now) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        InstanceId = instanceId,
+        GateStep = gateStep,
+        Kind = gate.Kind,
+        Status = HumanTaskStatus.Open,
+        Title = gate.Title,
+        ProposedActionJson = gate.ProposedAction?.GetRawText(),
+        SchemaJson = gate.Schema?.GetRawText(),
+        ContextJson = gate.Context?.GetRawText(),
+        ChoicesJson = gate.Choices is null ? null : JsonSerializer.Serialize(gate.Choices, EngineJson.Options),
+        Risk = gate.Risk,
+        Priority = gate.Priority,
+        Assignee = gate.Assignee,
+        CandidateGroup = gate.CandidateGroup,
+        RequestedBy = gate.RequestedBy,
+        RequiredApprovals = Math.Max(1, gate.RequiredApprovals),
+        DueAt = gate.DueIn is { } dueIn ? now + dueIn : null,
+        Version = 1,
+        CreatedAt = now,
+        UpdatedAt = now,
+    };
+}

@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using ApprovalPortal.Engine.Tools;
+using Microsoft.Extensions.AI;
+
+namespace ApprovalPortal.Engine.Models;
+
+/// <summary>Records every model call of a step (prompt, response, tokens, duration) under its idempotency
+/// key, and answers a re-run of the step from the record instead of calling the model again.</summary>
+internal sealed class RecordingChatClient(IChatClient inner, StepCalls calls) : DelegatingChatClient(inner)
+{
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var key = calls.NextModelKey();
+        if (await calls.RecordedModelResponseAsync(key) is { } recorded)
+        {
+            return JsonSerializer.Deserialize<ChatResponse>(recorded, AIJsonUtilities.DefaultOptions)!;
+        }
+        var prompt = messages.ToList();
+        var started = calls.Clock.GetUtcNow().UtcDateTime;
+        var watch = Stopwatch.StartNew();
+        var response = await base.GetResponseAsync(prompt, options, cancellationToken);
+        var model = response.ModelId ?? options?.ModelId ?? InnerClient.GetService<ChatClientMetadata>()?.DefaultModelId ?? "unknown";
+        var commit = await calls.RecordModelAsync(key, model,
+            JsonSerializer.Serialize(prompt, AIJsonUtilities.DefaultOptions),
+            JsonSerializer.Serialize(response, AIJsonUtilities.DefaultOptions),
+            response.Usage?.InputTokenCount, response.Usage?.OutputTokenCount, started, watch.Elapsed.TotalMilliseconds);
+        if (!commit.IsCommitted && await calls.RecordedModelResponseAsync(key) is { } theirs)
+        {
+            return JsonSerializer.Deserialize<ChatResponse>(theirs, AIJsonUtilities.DefaultOptions)!;
+        }
+        return response;
+    }
+
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // A recorded call is replayed whole, so streaming is served from the complete (recorded) response.
+        var response = await GetResponseAsync(messages, options, cancellationToken);
+        foreach (var update in response.ToChatResponseUpdates())
+        {
+            yield return update;
+        }
+    }
+}

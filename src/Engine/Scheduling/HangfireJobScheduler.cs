@@ -1,0 +1,20 @@
+using Hangfire;
+using Hangfire.States;
+using Microsoft.Extensions.Options;
+
+namespace ApprovalPortal.Engine.Scheduling;
+
+/// <summary>The scheduler on Hangfire: run jobs go to this node's queue, timers and claims to the shared one.</summary>
+internal sealed class HangfireJobScheduler(IBackgroundJobClient jobs, IOptions<EngineOptions> options) : IJobScheduler
+{
+    public const string SharedQueue = "engine";
+
+    public void StartRunJob() =>
+        jobs.Create<RunClaimedWorkJob>(j => j.RunAsync(options.Value.MaxConcurrentInstances, CancellationToken.None), new EnqueuedState(options.Value.NodeQueue));
+
+    public void ScheduleTimer(Guid timerId, DateTimeOffset dueAt) =>
+        jobs.Create<FireTimerJob>(j => j.RunAsync(timerId, CancellationToken.None), new ScheduledState(dueAt.UtcDateTime) { });
+
+    public void ClaimNow() =>
+        jobs.Create<SweepJob>(j => j.ClaimAsync(CancellationToken.None), new EnqueuedState(SharedQueue));
+}

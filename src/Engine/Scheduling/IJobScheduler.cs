@@ -1,0 +1,15 @@
+namespace ApprovalPortal.Engine.Scheduling;
+
+/// <summary>The engine's one seam to its job runner (Hangfire). Jobs carry ids and small values only; what
+/// may run is in the database, so a lost or repeated job loses or repeats nothing.</summary>
+public interface IJobScheduler
+{
+    /// <summary>Starts a run job on this node's queue, which runs the instances this node has claimed.</summary>
+    void StartRunJob();
+
+    /// <summary>Fires timer <paramref name="timerId"/> at <paramref name="dueAt"/> (a wake-up, a retry, an escalation).</summary>
+    void ScheduleTimer(Guid timerId, DateTimeOffset dueAt);
+
+    /// <summary>Claims runnable instances from the database now (work of other nodes, or due after a wait).</summary>
+    void ClaimNow();
+}

@@ -1,0 +1,30 @@
+namespace ApprovalPortal.Engine.Storage;
+
+internal enum CommitStatus
+{
+    /// <summary>On disk.</summary>
+    Committed,
+
+    /// <summary>A guard found the rows changed since they were read; nothing of this commit was written.</summary>
+    Conflict,
+
+    /// <summary>The database refused it (a constraint, a lost connection); nothing of it was written.</summary>
+    Failed,
+}
+
+internal readonly record struct CommitResult(CommitStatus Status, Exception? Error = null)
+{
+    public static readonly CommitResult Committed = new(CommitStatus.Committed);
+
+    public static readonly CommitResult Conflict = new(CommitStatus.Conflict);
+
+    public bool IsCommitted => Status == CommitStatus.Committed;
+}
+
+/// <summary>Statements that commit together or not at all, and who waits for the answer.</summary>
+internal sealed class CommitRequest(IReadOnlyList<SqlStatement> statements)
+{
+    public IReadOnlyList<SqlStatement> Statements { get; } = statements;
+
+    public TaskCompletionSource<CommitResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

@@ -1,0 +1,199 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ApprovalPortal.Engine.Storage;
+
+/// <summary>
+/// The engine's only writer of workflow state: one connection drains every queued commit into one
+/// transaction (group commit), so one fsync serves all steps that finished together. Each commit keeps
+/// its own guards inside a savepoint, so a failed version check discards that commit only. Callers are
+/// answered after the transaction is durable, never before.
+/// </summary>
+internal sealed partial class GroupCommitter(SqlDialect dialect, EngineDiagnostics diagnostics, ILogger<GroupCommitter> logger)
+    : BackgroundService
+{
+    private const int MaxGroup = 256;
+    private readonly Channel<CommitRequest> _queue = Channel.CreateUnbounded<CommitRequest>(new() { SingleReader = true });
+    private DbConnection? _connection;
+
+    public Task<CommitResult> CommitAsync(IReadOnlyList<SqlStatement> statements)
+    {
+        var request = new CommitRequest(statements);
+        if (!_queue.Writer.TryWrite(request))
+        {
+            request.Done.SetException(new ObjectDisposedException(nameof(GroupCommitter), "The engine is shutting down."));
+        }
+        return request.Done.Task;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var group = new List<CommitRequest>(MaxGroup);
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                group.Clear();
+                while (group.Count < MaxGroup && _queue.Reader.TryRead(out var request))
+                {
+                    group.Add(request);
+                }
+                await CommitGroupAsync(group, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _queue.Writer.TryComplete();
+            while (_queue.Reader.TryRead(out var left))
+            {
+                left.Done.TrySetException(new OperationCanceledException("The engine stopped before this commit."));
+            }
+            if (_connection is not null)
+            {
+                await _connection.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task CommitGroupAsync(List<CommitRequest> group, CancellationToken cancellationToken)
+    {
+        var results = new CommitResult[group.Count];
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var connection = await ConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            for (var i = 0; i < group.Count; i++)
+            {
+                results[i] = await ApplyAsync(connection, transaction, group[i].Statements, cancellationToken);
+            }
+            diagnostics.GroupCommitting(group.Count);
+            await transaction.CommitAsync(cancellationToken);
+            diagnostics.GroupCommitted(group.Count, Stopwatch.GetElapsedTime(started));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogGroupFailed(ex, group.Count);
+            await ResetConnectionAsync();
+            for (var i = 0; i < group.Count; i++)
+            {
+                results[i] = new CommitResult(CommitStatus.Failed, ex);
+            }
+        }
+        for (var i = 0; i < group.Count; i++)
+        {
+            group[i].Done.TrySetResult(results[i]);
+        }
+    }
+
+    /// <summary>One commit inside the group's transaction, between a savepoint and its release.</summary>
+    private async Task<CommitResult> ApplyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(connection, transaction, dialect.Savepoint, cancellationToken);
+        CommitResult result;
+        try
+        {
+            result = await ApplyStatementsAsync(connection, transaction, statements, cancellationToken);
+        }
+        catch (DbException ex)
+        {
+            result = new CommitResult(CommitStatus.Failed, ex);
+        }
+        if (!result.IsCommitted)
+        {
+            await ExecuteAsync(connection, transaction, dialect.RollbackToSavepoint, cancellationToken);
+        }
+        if (dialect.ReleaseSavepoint is { } release)
+        {
+            await ExecuteAsync(connection, transaction, release, cancellationToken);
+        }
+        return result;
+    }
+
+    private async Task<CommitResult> ApplyStatementsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken)
+    {
+        if (connection.CanCreateBatch)
+        {
+            await using var batch = connection.CreateBatch();
+            batch.Transaction = transaction;
+            foreach (var statement in statements)
+            {
+                var command = batch.CreateBatchCommand();
+                command.CommandText = statement.Sql;
+                Bind(command.Parameters, () => command.CreateParameter(), statement);
+                batch.BatchCommands.Add(command);
+            }
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+            for (var i = 0; i < statements.Count; i++)
+            {
+                if (statements[i].ExpectRows is { } expected && batch.BatchCommands[i].RecordsAffected != expected)
+                {
+                    return CommitResult.Conflict;
+                }
+            }
+            return CommitResult.Committed;
+        }
+        foreach (var statement in statements)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = statement.Sql;
+            Bind(command.Parameters, command.CreateParameter, statement);
+            var rows = await command.ExecuteNonQueryAsync(cancellationToken);
+            if (statement.ExpectRows is { } expected && rows != expected)
+            {
+                return CommitResult.Conflict;
+            }
+        }
+        return CommitResult.Committed;
+    }
+
+    private void Bind(DbParameterCollection parameters, Func<DbParameter> create, SqlStatement statement)
+    {
+        foreach (var (name, value) in statement.Parameters)
+        {
+            var parameter = create();
+            parameter.ParameterName = name;
+            dialect.Bind(parameter, value);
+            parameters.Add(parameter);
+        }
+    }
+
+    private async Task<DbConnection> ConnectionAsync(CancellationToken cancellationToken)
+    {
+        if (_connection is { State: System.Data.ConnectionState.Open })
+        {
+            return _connection;
+        }
+        _connection = dialect.CreateConnection();
+        await _connection.OpenAsync(cancellationToken);
+        await dialect.PrepareAsync(_connection, cancellationToken);
+        return _connection;
+    }
+
+    private async Task ResetConnectionAsync()
+    {
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+            _connection = null;
+        }
+    }
+
+    private static async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A group commit of {Count} step(s) failed; each of them is reported failed and nothing of it was written")]
+    private partial void LogGroupFailed(Exception exception, int count);
+}

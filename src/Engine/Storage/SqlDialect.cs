@@ -1,0 +1,140 @@
+using System.Data.Common;
+using ApprovalPortal.Data;
+using ApprovalPortal.Data.Providers;
+using Microsoft.Data.Sqlite;
+using Microsoft.Data.SqlClient;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ApprovalPortal.Engine.Storage;
+
+/// <summary>What differs between the providers on the engine's lean SQL path: connections, how a
+/// value is bound so that it matches what EF Core stored, and savepoint syntax. Identifiers are
+/// double-quoted, which all three accept.</summary>
+internal abstract class SqlDialect(string connectionString)
+{
+    public string ConnectionString { get; } = connectionString;
+
+    public abstract DbConnection CreateConnection();
+
+    public virtual Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public abstract string Savepoint { get; }
+
+    public abstract string RollbackToSavepoint { get; }
+
+    /// <summary>Null where a savepoint needs no release (SQL Server).</summary>
+    public abstract string? ReleaseSavepoint { get; }
+
+    /// <summary>How many rows at most one claim takes, in the provider's syntax: an UPDATE of the run queue
+    /// that returns the claimed ids.</summary>
+    public abstract string ClaimSql { get; }
+
+    public virtual void Bind(DbParameter parameter, SqlValue value)
+    {
+        parameter.Value = value.Value ?? DBNull.Value;
+    }
+
+    public static SqlDialect For(PortalConnection connection) => connection.Provider switch
+    {
+        DatabaseProvider.Sqlite => new SqliteDialect(connection.ConnectionString),
+        DatabaseProvider.Postgres => new PostgresDialect(connection.ConnectionString),
+        DatabaseProvider.SqlServer => new SqlServerDialect(connection.ConnectionString),
+        _ => throw new ArgumentOutOfRangeException(nameof(connection), connection.Provider, "Unknown provider"),
+    };
+
+    private const string ClaimFilter = """
+        "RunnableAt" <= @now AND ("LeaseUntil" IS NULL OR "LeaseUntil" < @now) AND "Status" IN ('Running', 'Waiting')
+        """;
+
+    private sealed class SqliteDialect(string cs) : SqlDialect(cs)
+    {
+        public override DbConnection CreateConnection() => new SqliteConnection(ConnectionString);
+
+        public override async Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken)
+        {
+            await using var command = connection.CreateCommand();
+            // Every commit on disk before anyone is told (see SqliteDurabilityInterceptor for EF's connections).
+            command.CommandText = "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        public override string Savepoint => "SAVEPOINT s";
+
+        public override string RollbackToSavepoint => "ROLLBACK TO SAVEPOINT s";
+
+        public override string? ReleaseSavepoint => "RELEASE SAVEPOINT s";
+
+        public override string ClaimSql => $"""
+            UPDATE "WorkflowInstances" SET "LeaseOwner" = @owner, "LeaseUntil" = @until
+            WHERE "Id" IN (SELECT "Id" FROM "WorkflowInstances" WHERE {ClaimFilter} ORDER BY "RunnableAt" LIMIT @max)
+            RETURNING "Id"
+            """;
+
+        public override void Bind(DbParameter parameter, SqlValue value)
+        {
+            // EF Core stores Guids on SQLite as upper-case text; bind them the same way so comparisons match.
+            parameter.Value = value.Value switch
+            {
+                Guid id => id.ToString().ToUpperInvariant(),
+                null => DBNull.Value,
+                var other => other,
+            };
+        }
+    }
+
+    private sealed class PostgresDialect(string cs) : SqlDialect(cs)
+    {
+        public override DbConnection CreateConnection() => new NpgsqlConnection(ConnectionString);
+
+        public override string Savepoint => "SAVEPOINT s";
+
+        public override string RollbackToSavepoint => "ROLLBACK TO SAVEPOINT s";
+
+        public override string? ReleaseSavepoint => "RELEASE SAVEPOINT s";
+
+        public override string ClaimSql => $"""
+            UPDATE "WorkflowInstances" SET "LeaseOwner" = @owner, "LeaseUntil" = @until
+            WHERE "Id" IN (SELECT "Id" FROM "WorkflowInstances" WHERE {ClaimFilter} ORDER BY "RunnableAt" LIMIT @max FOR UPDATE SKIP LOCKED)
+            RETURNING "Id"
+            """;
+
+        public override void Bind(DbParameter parameter, SqlValue value)
+        {
+            base.Bind(parameter, value);
+            if (value.Kind == SqlValueKind.Json)
+            {
+                ((NpgsqlParameter)parameter).NpgsqlDbType = NpgsqlDbType.Jsonb;
+            }
+            else if (value.Value is null)
+            {
+                // An untyped null is fine for Npgsql except where it must infer a type; text is harmless.
+                ((NpgsqlParameter)parameter).NpgsqlDbType = value.Kind switch
+                {
+                    SqlValueKind.Guid => NpgsqlDbType.Uuid,
+                    SqlValueKind.Time => NpgsqlDbType.TimestampTz,
+                    SqlValueKind.Number => NpgsqlDbType.Double,
+                    SqlValueKind.Integer => NpgsqlDbType.Bigint,
+                    _ => NpgsqlDbType.Text,
+                };
+            }
+        }
+    }
+
+    private sealed class SqlServerDialect(string cs) : SqlDialect(cs)
+    {
+        public override DbConnection CreateConnection() => new SqlConnection(ConnectionString);
+
+        public override string Savepoint => "SAVE TRANSACTION s";
+
+        public override string RollbackToSavepoint => "ROLLBACK TRANSACTION s";
+
+        public override string? ReleaseSavepoint => null;
+
+        public override string ClaimSql => $"""
+            UPDATE TOP (@max) "WorkflowInstances" WITH (READPAST, ROWLOCK) SET "LeaseOwner" = @owner, "LeaseUntil" = @until
+            OUTPUT inserted."Id"
+            WHERE {ClaimFilter}
+            """;
+    }
+}
