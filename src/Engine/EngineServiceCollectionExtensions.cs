@@ -4,6 +4,7 @@ using ApprovalPortal.Engine.Client;
 using ApprovalPortal.Engine.Definitions;
 using ApprovalPortal.Engine.Execution;
 using ApprovalPortal.Engine.Gates;
+using ApprovalPortal.Engine.Interventions;
 using ApprovalPortal.Engine.Models;
 using ApprovalPortal.Engine.Notifications;
 using ApprovalPortal.Engine.Scheduling;
@@ -67,6 +68,12 @@ public static class EngineServiceCollectionExtensions
             sp.GetRequiredService<IDbContextFactory<PortalDbContext>>(), sp.GetRequiredService<DefinitionRegistry>(),
             sp.GetRequiredService<GroupCommitter>(), sp.GetRequiredService<StepPlanner>(), sp.GetRequiredService<WorkflowClient>(),
             sp.GetRequiredService<EngineNotifications>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new InstanceCommandRunner(
+            sp.GetRequiredService<IDbContextFactory<PortalDbContext>>(), sp.GetRequiredService<GroupCommitter>(),
+            sp.GetRequiredService<WorkflowClient>(), sp.GetRequiredService<EngineNotifications>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new InstanceCommands(
+            sp.GetRequiredService<InstanceCommandRunner>(), sp.GetRequiredService<DefinitionRegistry>(), sp.GetRequiredService<StepPlanner>()));
+        services.AddSingleton(sp => new Signals(sp.GetRequiredService<InstanceCommandRunner>(), sp.GetRequiredService<StepPlanner>()));
         services.AddHostedService<EngineStartup>();
 
         AddJobs(services, options);

@@ -6,6 +6,7 @@ using ApprovalPortal.Engine.Notifications;
 using ApprovalPortal.Engine.Scheduling;
 using ApprovalPortal.Engine.Storage;
 using ApprovalPortal.Engine.Tools;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -58,6 +59,10 @@ internal sealed partial class InstanceRunner(
                 plan = planner.Failed(row, step, ex, watch.Elapsed);
             }
 
+            if (plan.Row is { Status: WorkflowStatus.Waiting, WaitingForSignal: { } awaited } && await QueuedSignalAsync(row.Id, awaited, cancellationToken) is { } queued)
+            {
+                plan = planner.TakeQueuedSignal(plan, row.Version, queued.Id, queued.PayloadJson);
+            }
             var commit = await committer.CommitAsync(plan.Statements);
             if (!commit.IsCommitted)
             {
@@ -74,6 +79,14 @@ internal sealed partial class InstanceRunner(
         {
             scheduler.ClaimNow();
         }
+    }
+
+    private async Task<PendingSignal?> QueuedSignalAsync(Guid instanceId, string name, CancellationToken cancellationToken)
+    {
+        await using var db = await calls.Contexts.CreateDbContextAsync(cancellationToken);
+        return await db.PendingSignals.AsNoTracking()
+            .Where(s => s.InstanceId == instanceId && s.Name == name && s.ConsumedAt == null)
+            .OrderBy(s => s.Id).FirstOrDefaultAsync(cancellationToken);
     }
 
     /// <summary>Runnable now and held by this node: a step only runs under this node's lease.</summary>

@@ -124,6 +124,27 @@ internal sealed class StepPlanner(TimeProvider clock, IOptions<EngineOptions> op
         return new StepPlan(statements, moved, PlannedTimers: timers);
     }
 
+    /// <summary>The signal a step is about to wait for is queued already: take it and go on instead of waiting.</summary>
+    public StepPlan TakeQueuedSignal(StepPlan waiting, long expectedVersion, long signalId, string? payloadJson)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var sequence = waiting.Row.LastSequence + 1;
+        var payload = payloadJson is null ? (JsonElement?)null : JsonDocument.Parse(payloadJson).RootElement.Clone();
+        var moved = Continue(waiting.Row with
+        {
+            WaitingForSignal = null, LastSequence = sequence, PendingInputJson = new StepInput(null, payload).ToJson(),
+        }, now);
+        List<SqlStatement> statements =
+        [
+            Statements.UpdateInstance(moved, expectedVersion),
+            .. waiting.Statements.Skip(1),
+            Statements.ConsumeSignal(signalId, now),
+            Statements.AppendEvent(moved.Id, sequence, WorkflowEventType.SignalReceived, moved.CurrentStep, Engine, now, null,
+                JsonSerializer.Serialize(new { name = waiting.Row.WaitingForSignal, consumed = true, queued = true }, EngineJson.Options)),
+        ];
+        return waiting with { Statements = statements, Row = moved };
+    }
+
     /// <summary>Out of step budget: back to the queue, unleased, runnable now.</summary>
     public StepPlan Yield(InstanceRow row)
     {

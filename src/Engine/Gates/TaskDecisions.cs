@@ -171,7 +171,9 @@ public sealed class TaskDecisions
             events.Add(Statements.AppendEvent(instance.Id, sequence, WorkflowEventType.DecisionRecorded, task.GateStep, command.Reviewer, now, null,
                 JsonSerializer.Serialize(new { taskId = task.Id, decisionId = decision.Id, outcome, approvals, required = task.RequiredApprovals }, EngineJson.Options)));
             resumed = instance with { Version = instance.Version + 1, LastSequence = sequence, UpdatedAt = now };
-            if (closes && instance.Status == WorkflowStatus.WaitingForHuman && instance.CurrentStep == task.GateStep)
+            var waitsForThisGate = instance.CurrentStep == task.GateStep
+                && (instance.Status == WorkflowStatus.WaitingForHuman || instance is { Status: WorkflowStatus.Paused, StatusBeforePause: WorkflowStatus.WaitingForHuman });
+            if (closes && waitsForThisGate)
             {
                 var gate = _definitions.Find(instance.DefinitionName, instance.DefinitionVersion)?.Step(task.GateStep!);
                 events.Add(Statements.AppendEvent(instance.Id, ++sequence, WorkflowEventType.GateClosed, task.GateStep, command.Reviewer, now, null,
@@ -186,7 +188,11 @@ public sealed class TaskDecisions
                     Text = command.Text ?? command.Comment,
                     Choice = command.Choice,
                 }, null);
-                resumed = _planner.Continue(resumed with { LastSequence = sequence, CurrentStep = gate?.Next[0], PendingInputJson = input.ToJson() }, now);
+                resumed = resumed with { LastSequence = sequence, CurrentStep = gate?.Next[0], PendingInputJson = input.ToJson() };
+                // A paused instance keeps the decision and goes on with it when it is resumed.
+                resumed = instance.Status == WorkflowStatus.Paused
+                    ? resumed with { StatusBeforePause = WorkflowStatus.Running }
+                    : _planner.Continue(resumed, now);
             }
         }
         // Guards first (task, then instance), so a conflict is found before anything is appended.

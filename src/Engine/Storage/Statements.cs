@@ -6,7 +6,7 @@ namespace ApprovalPortal.Engine.Storage;
 
 /// <summary>The statements of the engine's hot path, written once for all providers against the
 /// tables EF Core migrated (double-quoted names, values bound as EF stores them).</summary>
-internal static class Statements
+internal static partial class Statements
 {
     private const string InstanceColumns = """
         "Status", "StatusBeforePause", "CurrentStep", "StateJson", "Version", "LastSequence", "StepAttempt", "PendingInputJson",

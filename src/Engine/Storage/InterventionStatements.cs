@@ -1,0 +1,62 @@
+using ApprovalPortal.Data.Incidents;
+
+namespace ApprovalPortal.Engine.Storage;
+
+/// <summary>Statements of interventions, signals and task routing.</summary>
+internal static partial class Statements
+{
+    public static SqlStatement CancelOpenTasks(Guid instanceId, DateTime now) => new(
+        """
+        UPDATE "HumanTasks" SET "Status" = 'Cancelled', "UpdatedAt" = @now, "Version" = "Version" + 1
+        WHERE "InstanceId" = @instanceId AND "Status" IN ('Open', 'Claimed')
+        """,
+        [new("instanceId", SqlValue.Id(instanceId)), new("now", SqlValue.Time(now))]);
+
+    public static SqlStatement CancelTimers(Guid instanceId, DateTime now) => new(
+        """
+        UPDATE "Timers" SET "CancelledAt" = @now
+        WHERE "InstanceId" = @instanceId AND "FiredAt" IS NULL AND "CancelledAt" IS NULL
+        """,
+        [new("instanceId", SqlValue.Id(instanceId)), new("now", SqlValue.Time(now))]);
+
+    public static SqlStatement ResolveIncidents(Guid instanceId, IncidentStatus status, string by, string resolution, DateTime now) => new(
+        """
+        UPDATE "Incidents" SET "Status" = @status, "ResolvedBy" = @by, "ResolvedAt" = @now, "Resolution" = @resolution
+        WHERE "InstanceId" = @instanceId AND "Status" = 'Open'
+        """,
+        [
+            new("instanceId", SqlValue.Id(instanceId)), new("status", SqlValue.Enum<IncidentStatus>(status)), new("by", SqlValue.Text(by)),
+            new("resolution", SqlValue.Text(resolution)), new("now", SqlValue.Time(now)),
+        ]);
+
+    public static SqlStatement InsertSignal(Guid instanceId, string name, string? payloadJson, string? sentBy, DateTime receivedAt, DateTime? consumedAt) => new(
+        """
+        INSERT INTO "PendingSignals" ("InstanceId", "Name", "PayloadJson", "SentBy", "ReceivedAt", "ConsumedAt")
+        VALUES (@instanceId, @name, @payloadJson, @sentBy, @receivedAt, @consumedAt)
+        """,
+        [
+            new("instanceId", SqlValue.Id(instanceId)), new("name", SqlValue.Text(name)), new("payloadJson", SqlValue.Json(payloadJson)),
+            new("sentBy", SqlValue.Text(sentBy)), new("receivedAt", SqlValue.Time(receivedAt)), new("consumedAt", SqlValue.Time(consumedAt)),
+        ],
+        ExpectRows: 1);
+
+    /// <summary>Takes a queued signal; the guard makes sure only one wait consumes it.</summary>
+    public static SqlStatement ConsumeSignal(long signalId, DateTime now) => new(
+        """
+        UPDATE "PendingSignals" SET "ConsumedAt" = @now WHERE "Id" = @id AND "ConsumedAt" IS NULL
+        """,
+        [new("id", SqlValue.Int(signalId)), new("now", SqlValue.Time(now))],
+        ExpectRows: 1);
+
+    public static SqlStatement UpdateTaskRouting(Guid taskId, long expectedVersion, string? assignee, string? candidateGroup, int escalationLevel, DateTime now) => new(
+        """
+        UPDATE "HumanTasks" SET "Assignee" = @assignee, "CandidateGroup" = @candidateGroup, "ClaimedBy" = NULL, "ClaimedAt" = NULL,
+            "Status" = 'Open', "EscalationLevel" = @level, "Version" = "Version" + 1, "UpdatedAt" = @now
+        WHERE "Id" = @id AND "Version" = @expectedVersion AND "Status" IN ('Open', 'Claimed')
+        """,
+        [
+            new("id", SqlValue.Id(taskId)), new("expectedVersion", SqlValue.Int(expectedVersion)), new("assignee", SqlValue.Text(assignee)),
+            new("candidateGroup", SqlValue.Text(candidateGroup)), new("level", SqlValue.Int(escalationLevel)), new("now", SqlValue.Time(now)),
+        ],
+        ExpectRows: 1);
+}
