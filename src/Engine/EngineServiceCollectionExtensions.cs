@@ -54,6 +54,8 @@ public static class EngineServiceCollectionExtensions
             sp.GetRequiredService<IChatClient>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<EngineDiagnostics>()));
+        services.AddSingleton<EscalationPolicies>();
+        services.AddSingleton<Escalations>();
         services.AddSingleton<InstanceRunner>();
         services.AddSingleton<LocalWork>();
         services.AddSingleton<Claimer>();
@@ -86,10 +88,11 @@ public static class EngineServiceCollectionExtensions
         // several hosts in one process (tests, a portal beside a worker) never run each other's jobs.
         services.AddSingleton<JobStorage>(sp => CreateStorage(sp.GetRequiredService<PortalConnection>(), options.JobStorage));
         services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
-        services.AddHangfire(config => config
+        services.AddHangfire((sp, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings());
+            .UseRecommendedSerializerSettings()
+            .UseLogProvider(new HangfireLogBridge(sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>())));
         if (options.RunJobServer)
         {
             services.AddHangfireServer((sp, server) =>

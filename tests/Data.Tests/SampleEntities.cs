@@ -44,6 +44,7 @@ internal static class SampleEntities
             Risk = RiskLevel.High, Priority = 5, Assignee = "rita", CandidateGroup = "finance", ClaimedBy = "rita", ClaimedAt = At(4),
             RequestedBy = "agent:expenses", ApiClientId = Guid.CreateVersion7(), CallbackUrl = "http://127.0.0.1:9/callback",
             RequiredApprovals = 2, ApprovalCount = 2, DueAt = At(4320), EscalationPolicyId = policy.Id, EscalationLevel = 1,
+            EscalationJson = """[{"after":"00:00:00","action":"Notify"}]""",
             Outcome = TaskOutcome.EditedAndApproved, FinalPayloadJson = """{"amount":1200.0,"payee":"Ada Lovelace"}""",
             ApprovedPayloadHash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
             Version = 3, CreatedAt = At(4), UpdatedAt = At(9), DecidedAt = At(9),

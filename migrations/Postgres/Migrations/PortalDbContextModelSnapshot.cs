@@ -750,6 +750,9 @@ namespace ApprovalPortal.Migrations.Postgres.Migrations
                     b.Property<DateTime?>("DueAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("EscalationJson")
+                        .HasColumnType("jsonb");
+
                     b.Property<int>("EscalationLevel")
                         .HasColumnType("integer");
 

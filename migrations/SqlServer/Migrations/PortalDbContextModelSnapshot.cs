@@ -750,6 +750,9 @@ namespace ApprovalPortal.Migrations.SqlServer.Migrations
                     b.Property<DateTime?>("DueAt")
                         .HasColumnType("datetime2");
 
+                    b.Property<string>("EscalationJson")
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<int>("EscalationLevel")
                         .HasColumnType("int");
 

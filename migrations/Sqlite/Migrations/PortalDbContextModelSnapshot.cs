@@ -735,6 +735,9 @@ namespace ApprovalPortal.Migrations.Sqlite.Migrations
                     b.Property<DateTime?>("DueAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EscalationJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("EscalationLevel")
                         .HasColumnType("INTEGER");
 

@@ -37,6 +37,9 @@ public sealed class HumanTask : IVersioned
     public Guid? EscalationPolicyId { get; set; }
     public EscalationPolicy? EscalationPolicy { get; set; }
     public int EscalationLevel { get; set; }
+    /// <summary>The escalation chain as it stood when the task opened (from the gate or a named policy),
+    /// so editing a policy never changes what open tasks were promised.</summary>
+    public string? EscalationJson { get; set; }
 
     public TaskOutcome? Outcome { get; set; }
     public string? FinalPayloadJson { get; set; }

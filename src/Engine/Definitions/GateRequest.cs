@@ -46,6 +46,13 @@ public sealed record GateRequest
     /// <summary>How long reviewers have before escalation starts. Default: no due time.</summary>
     public TimeSpan? DueIn { get; init; }
 
-    /// <summary>The name of an escalation policy to follow when the task is overdue. Default none.</summary>
+    /// <summary>The name of an admin-managed escalation policy to follow when the task is overdue; used when
+    /// <see cref="Escalation"/> is not given. Default none.</summary>
     public string? EscalationPolicy { get; init; }
+
+    /// <summary>The escalation chain, declared with the gate. Default none (an overdue task is only reported).</summary>
+    public IReadOnlyList<EscalationLevel>? Escalation { get; init; }
+
+    /// <summary>Whether an escalation may approve the proposal without a person. Default false.</summary>
+    public bool AllowAutoApprove { get; init; }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using ApprovalPortal.Data.Workflows;
 using ApprovalPortal.Engine.Definitions;
+using ApprovalPortal.Engine.Gates;
 using ApprovalPortal.Engine.Notifications;
 using ApprovalPortal.Engine.Scheduling;
 using ApprovalPortal.Engine.Storage;
@@ -22,6 +23,7 @@ internal sealed partial class InstanceRunner(
     CallServices calls,
     EngineNotifications notifications,
     IJobScheduler scheduler,
+    EscalationPolicies escalations,
     TimeProvider clock,
     IOptions<EngineOptions> options,
     ILogger<InstanceRunner> logger)
@@ -52,7 +54,8 @@ internal sealed partial class InstanceRunner(
             {
                 var result = await step.Run(state, context);
                 var gate = step.OpenGate?.Invoke(state, context);
-                plan = planner.Completed(row, definition, step, result, gate, watch.Elapsed);
+                var escalation = gate is null ? null : await escalations.ResolveAsync(gate, cancellationToken);
+                plan = planner.Completed(row, definition, step, result, gate, escalation, watch.Elapsed);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -100,7 +103,7 @@ internal sealed partial class InstanceRunner(
     {
         foreach (var timer in plan.Timers)
         {
-            scheduler.ScheduleTimer(timer.Id, timer.DueAt);
+            scheduler.ScheduleTimer(timer.Id, timer.DueAt - clock.GetUtcNow());
         }
         if (plan.Task is { } task)
         {

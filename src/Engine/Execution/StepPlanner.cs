@@ -24,7 +24,8 @@ internal sealed class StepPlanner(TimeProvider clock, IOptions<EngineOptions> op
 {
     private const string Engine = "engine";
 
-    public StepPlan Completed(InstanceRow row, CompiledWorkflow definition, StepDefinition step, StepResult result, GateRequest? gate, TimeSpan elapsed)
+    public StepPlan Completed(InstanceRow row, CompiledWorkflow definition, StepDefinition step, StepResult result, GateRequest? gate,
+        ResolvedEscalation? escalation, TimeSpan elapsed)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var next = result switch
@@ -54,14 +55,16 @@ internal sealed class StepPlanner(TimeProvider clock, IOptions<EngineOptions> op
         switch (result)
         {
             case StepResult.GoTo when gate is not null:
-                task = NewTask(row.Id, step.Name, gate, now);
+                task = NewTask(row.Id, step.Name, gate, escalation, now);
                 statements.Add(Statements.InsertTask(task));
                 statements.Add(Statements.AppendEvent(row.Id, ++sequence, WorkflowEventType.GateOpened, step.Name, Engine, now, null,
                     JsonSerializer.Serialize(new { taskId = task.Id, task.Kind, task.Assignee, task.CandidateGroup, task.DueAt }, EngineJson.Options)));
                 moved = Park(moved, WorkflowStatus.WaitingForHuman) with { CurrentStep = step.Name, LastSequence = sequence };
                 if (task.DueAt is { } due)
                 {
-                    timers.Add(AddTimer(statements, TimerKind.Escalation, row.Id, task.Id, due, now));
+                    // Level 0 of the chain, or (without a chain) a notice that the task is overdue.
+                    var first = escalation?.Levels.FirstOrDefault()?.After ?? TimeSpan.Zero;
+                    timers.Add(AddTimer(statements, TimerKind.Escalation, row.Id, task.Id, due + first, now, EscalationTimer.Payload(0)));
                 }
                 break;
             case StepResult.GoTo g:
@@ -163,15 +166,21 @@ internal sealed class StepPlanner(TimeProvider clock, IOptions<EngineOptions> op
     private static InstanceRow Park(InstanceRow row, WorkflowStatus status) =>
         row with { Status = status, RunnableAt = null, LeaseOwner = null, LeaseUntil = null };
 
-    private static PlannedTimer AddTimer(List<SqlStatement> statements, TimerKind kind, Guid instanceId, Guid? taskId, DateTime dueAt, DateTime now)
+    internal static PlannedTimer AddTimer(List<SqlStatement> statements, TimerKind kind, Guid? instanceId, Guid? taskId, DateTime dueAt, DateTime now, string? payload = null)
     {
         var id = Guid.CreateVersion7();
-        statements.Add(Statements.InsertTimer(id, kind, instanceId, taskId, dueAt, null, now));
+        statements.Add(Statements.InsertTimer(id, kind, instanceId, taskId, dueAt, payload, now));
         return new PlannedTimer(id, new DateTimeOffset(dueAt, TimeSpan.Zero));
     }
 
-    private static HumanTask NewTask(Guid instanceId, string gateStep, GateRequest gate, DateTime now) => new()
+    private static HumanTask NewTask(Guid instanceId, string gateStep, GateRequest gate, ResolvedEscalation? escalation, DateTime now)
     {
+        if (escalation?.Levels.Any(l => l.Action == EscalationAction.AutoApprove) == true && !gate.AllowAutoApprove)
+        {
+            throw new InvalidOperationException($"Gate '{gateStep}' does not allow auto-approval, but its escalation chain would auto-approve.");
+        }
+        return new HumanTask
+        {
         Id = Guid.CreateVersion7(),
         InstanceId = instanceId,
         GateStep = gateStep,
@@ -189,8 +198,23 @@ internal sealed class StepPlanner(TimeProvider clock, IOptions<EngineOptions> op
         RequestedBy = gate.RequestedBy,
         RequiredApprovals = Math.Max(1, gate.RequiredApprovals),
         DueAt = gate.DueIn is { } dueIn ? now + dueIn : null,
+        EscalationPolicyId = escalation?.PolicyId,
+        EscalationJson = escalation is { Levels.Count: > 0 } ? JsonSerializer.Serialize(escalation.Levels, EngineJson.Options) : null,
         Version = 1,
         CreatedAt = now,
         UpdatedAt = now,
-    };
+        };
+    }
+}
+
+/// <summary>A gate's escalation chain, with the named policy it came from (if any).</summary>
+internal sealed record ResolvedEscalation(Guid? PolicyId, IReadOnlyList<EscalationLevel> Levels);
+
+/// <summary>The payload of an escalation timer: which level it fires.</summary>
+internal sealed record EscalationTimer(int Level)
+{
+    public static string Payload(int level) => JsonSerializer.Serialize(new EscalationTimer(level), EngineJson.Options);
+
+    public static int LevelOf(string? payload) =>
+        payload is null ? 0 : JsonSerializer.Deserialize<EscalationTimer>(payload, EngineJson.Options)?.Level ?? 0;
 }

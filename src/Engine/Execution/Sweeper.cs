@@ -44,7 +44,7 @@ internal sealed class Sweeper(Claimer claimer, LocalWork work, IJobScheduler sch
             .ToListAsync(cancellationToken);
         foreach (var timer in due)
         {
-            scheduler.ScheduleTimer(timer.Id, new DateTimeOffset(timer.DueAt, TimeSpan.Zero));
+            scheduler.ScheduleTimer(timer.Id, new DateTimeOffset(timer.DueAt, TimeSpan.Zero) - clock.GetUtcNow());
         }
     }
 }

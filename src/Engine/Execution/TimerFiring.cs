@@ -7,7 +7,8 @@ namespace ApprovalPortal.Engine.Execution;
 
 /// <summary>Fires a timer row once: marks it fired, then lets the instance it belongs to run (a wait or a
 /// retry backoff ends by becoming claimable).</summary>
-internal sealed class TimerFiring(IDbContextFactory<PortalDbContext> contexts, IJobScheduler scheduler, Sweeper sweeper, TimeProvider clock)
+internal sealed class TimerFiring(IDbContextFactory<PortalDbContext> contexts, IJobScheduler scheduler, Sweeper sweeper, Gates.Escalations escalations,
+    TimeProvider clock)
 {
     public async Task FireAsync(Guid timerId, CancellationToken cancellationToken)
     {
@@ -21,7 +22,12 @@ internal sealed class TimerFiring(IDbContextFactory<PortalDbContext> contexts, I
         if (timer.DueAt > now)
         {
             // Hangfire schedules in whole seconds and may run a little early: come back on time.
-            scheduler.ScheduleTimer(timer.Id, new DateTimeOffset(timer.DueAt, TimeSpan.Zero));
+            scheduler.ScheduleTimer(timer.Id, new DateTimeOffset(timer.DueAt, TimeSpan.Zero) - clock.GetUtcNow());
+            return;
+        }
+        if (timer.Kind == TimerKind.Escalation)
+        {
+            await escalations.FireAsync(timer, cancellationToken);
             return;
         }
         var fired = await db.Timers.Where(t => t.Id == timerId && t.FiredAt == null)

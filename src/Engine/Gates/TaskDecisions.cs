@@ -147,7 +147,8 @@ public sealed class TaskDecisions
             Comment = command.Comment ?? command.Text,
         };
         var approvals = task.ApprovalCount + (command.Verb == DecisionVerb.Approve ? 1 : 0);
-        var closes = command.Verb != DecisionVerb.Approve || approvals >= task.RequiredApprovals;
+        // An escalation acts for the whole quorum: its decision closes the task.
+        var closes = command.Verb != DecisionVerb.Approve || approvals >= task.RequiredApprovals || command.Source == DecisionSource.Escalation;
         var updated = new HumanTask
         {
             Id = task.Id,

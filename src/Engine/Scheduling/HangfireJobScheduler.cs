@@ -12,8 +12,17 @@ internal sealed class HangfireJobScheduler(IBackgroundJobClient jobs, IOptions<E
     public void StartRunJob() =>
         jobs.Create<RunClaimedWorkJob>(j => j.RunAsync(options.Value.MaxConcurrentInstances, CancellationToken.None), new EnqueuedState(options.Value.NodeQueue));
 
-    public void ScheduleTimer(Guid timerId, DateTimeOffset dueAt) =>
-        jobs.Create<FireTimerJob>(j => j.RunAsync(timerId, CancellationToken.None), new ScheduledState(dueAt.UtcDateTime) { });
+    public void ScheduleTimer(Guid timerId, TimeSpan delay)
+    {
+        if (delay <= TimeSpan.Zero)
+        {
+            jobs.Create<FireTimerJob>(j => j.RunAsync(timerId, CancellationToken.None), new EnqueuedState(SharedQueue));
+        }
+        else
+        {
+            jobs.Create<FireTimerJob>(j => j.RunAsync(timerId, CancellationToken.None), new ScheduledState(delay));
+        }
+    }
 
     public void ClaimNow() =>
         jobs.Create<SweepJob>(j => j.ClaimAsync(CancellationToken.None), new EnqueuedState(SharedQueue));

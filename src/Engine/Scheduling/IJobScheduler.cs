@@ -7,8 +7,9 @@ public interface IJobScheduler
     /// <summary>Starts a run job on this node's queue, which runs the instances this node has claimed.</summary>
     void StartRunJob();
 
-    /// <summary>Fires timer <paramref name="timerId"/> at <paramref name="dueAt"/> (a wake-up, a retry, an escalation).</summary>
-    void ScheduleTimer(Guid timerId, DateTimeOffset dueAt);
+    /// <summary>Fires timer <paramref name="timerId"/> after <paramref name="delay"/> (a wake-up, a retry, an escalation).
+    /// A delay, not a time: the engine's clock (TimeProvider) need not be the job runner's.</summary>
+    void ScheduleTimer(Guid timerId, TimeSpan delay);
 
     /// <summary>Claims runnable instances from the database now (work of other nodes, or due after a wait).</summary>
     void ClaimNow();

@@ -59,4 +59,20 @@ internal static partial class Statements
             new("candidateGroup", SqlValue.Text(candidateGroup)), new("level", SqlValue.Int(escalationLevel)), new("now", SqlValue.Time(now)),
         ],
         ExpectRows: 1);
+
+    public static SqlStatement UpdateTaskEscalationLevel(Guid taskId, long expectedVersion, int level, DateTime now) => new(
+        """
+        UPDATE "HumanTasks" SET "EscalationLevel" = @level, "Version" = "Version" + 1, "UpdatedAt" = @now
+        WHERE "Id" = @id AND "Version" = @expectedVersion AND "Status" IN ('Open', 'Claimed')
+        """,
+        [new("id", SqlValue.Id(taskId)), new("expectedVersion", SqlValue.Int(expectedVersion)), new("level", SqlValue.Int(level)), new("now", SqlValue.Time(now))],
+        ExpectRows: 1);
+
+    /// <summary>Fires a timer once: the guard lets only one firing through.</summary>
+    public static SqlStatement MarkTimerFired(Guid timerId, DateTime now) => new(
+        """
+        UPDATE "Timers" SET "FiredAt" = @now WHERE "Id" = @id AND "FiredAt" IS NULL AND "CancelledAt" IS NULL
+        """,
+        [new("id", SqlValue.Id(timerId)), new("now", SqlValue.Time(now))],
+        ExpectRows: 1);
 }

@@ -82,10 +82,10 @@ internal static partial class Statements
         INSERT INTO "HumanTasks" ("Id", "InstanceId", "GateStep", "ProposalRevision", "Kind", "Status", "Title", "ProposedActionJson",
             "SchemaJson", "ContextJson", "ReasoningJson", "ChoicesJson", "Risk", "Priority", "Assignee", "CandidateGroup", "ClaimedBy",
             "ClaimedAt", "RequestedBy", "ApiClientId", "CallbackUrl", "RequiredApprovals", "ApprovalCount", "DueAt", "EscalationPolicyId",
-            "EscalationLevel", "Outcome", "FinalPayloadJson", "ApprovedPayloadHash", "Version", "CreatedAt", "UpdatedAt", "DecidedAt")
+            "EscalationLevel", "EscalationJson", "Outcome", "FinalPayloadJson", "ApprovedPayloadHash", "Version", "CreatedAt", "UpdatedAt", "DecidedAt")
         VALUES (@id, @instanceId, @gateStep, @proposalRevision, @kind, @status, @title, @proposedActionJson, @schemaJson, @contextJson,
             @reasoningJson, @choicesJson, @risk, @priority, @assignee, @candidateGroup, NULL, NULL, @requestedBy, @apiClientId,
-            @callbackUrl, @requiredApprovals, 0, @dueAt, @escalationPolicyId, 0, NULL, NULL, NULL, @version, @createdAt, @createdAt, NULL)
+            @callbackUrl, @requiredApprovals, 0, @dueAt, @escalationPolicyId, 0, @escalationJson, NULL, NULL, NULL, @version, @createdAt, @createdAt, NULL)
         """,
         [
             new("id", SqlValue.Id(t.Id)), new("instanceId", SqlValue.Id(t.InstanceId)), new("gateStep", SqlValue.Text(t.GateStep)),
@@ -98,7 +98,8 @@ internal static partial class Statements
             new("candidateGroup", SqlValue.Text(t.CandidateGroup)), new("requestedBy", SqlValue.Text(t.RequestedBy)),
             new("apiClientId", SqlValue.Id(t.ApiClientId)), new("callbackUrl", SqlValue.Text(t.CallbackUrl)),
             new("requiredApprovals", SqlValue.Int(t.RequiredApprovals)), new("dueAt", SqlValue.Time(t.DueAt)),
-            new("escalationPolicyId", SqlValue.Id(t.EscalationPolicyId)), new("version", SqlValue.Int(t.Version)),
+            new("escalationPolicyId", SqlValue.Id(t.EscalationPolicyId)), new("escalationJson", SqlValue.Json(t.EscalationJson)),
+            new("version", SqlValue.Int(t.Version)),
             new("createdAt", SqlValue.Time(t.CreatedAt)),
         ],
         ExpectRows: 1);

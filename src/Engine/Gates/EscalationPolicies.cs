@@ -1,0 +1,40 @@
+using System.Text.Json;
+using ApprovalPortal.Data;
+using ApprovalPortal.Engine.Definitions;
+using ApprovalPortal.Engine.Execution;
+using Microsoft.EntityFrameworkCore;
+
+namespace ApprovalPortal.Engine.Gates;
+
+/// <summary>Finds a gate's escalation chain: declared with the gate, or an admin-managed policy by name.</summary>
+internal sealed class EscalationPolicies(IDbContextFactory<PortalDbContext> contexts)
+{
+    public async Task<ResolvedEscalation?> ResolveAsync(GateRequest gate, CancellationToken cancellationToken)
+    {
+        if (gate.Escalation is { } levels)
+        {
+            return new ResolvedEscalation(null, levels);
+        }
+        if (gate.EscalationPolicy is not { } name)
+        {
+            return null;
+        }
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var policy = await db.EscalationPolicies.AsNoTracking().SingleOrDefaultAsync(p => p.Name == name, cancellationToken)
+            ?? throw new InvalidOperationException($"The escalation policy '{name}' does not exist; create it in Admin or declare the chain with the gate.");
+        return new ResolvedEscalation(policy.Id, Parse(policy.LevelsJson, name));
+    }
+
+    /// <summary>Reads a stored chain; a malformed one is an error that names the policy.</summary>
+    public static IReadOnlyList<EscalationLevel> Parse(string json, string source)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<List<EscalationLevel>>(json, EngineJson.Options) ?? [];
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidOperationException($"The escalation chain of {source} is not valid: {ex.Message}");
+        }
+    }
+}
