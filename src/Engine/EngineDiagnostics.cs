@@ -35,6 +35,8 @@ public sealed class EngineDiagnostics : IDisposable
 
     internal void ToolCalled(string idempotencyKey) => Trace?.Invoke($"tool-called {idempotencyKey}");
 
+    internal void StepCommitted(Guid instanceId, string step) => Trace?.Invoke($"step-committed {instanceId:N}:{step}");
+
     /// <inheritdoc />
     public void Dispose() => _meter.Dispose();
 }

@@ -17,6 +17,9 @@ public sealed class WorkflowInstance : IVersioned
     public long Version { get; set; }
     /// <summary>Sequence number of the last event appended; the next event takes this plus one.</summary>
     public long LastSequence { get; set; }
+    /// <summary>Sequence of the checkpoint the instance stands on; part of the idempotency keys of the
+    /// next step's calls, so a step visited again in a loop gets new keys while a re-run keeps them.</summary>
+    public long CheckpointSequence { get; set; }
     public int StepAttempt { get; set; }
     /// <summary>What the current step receives when it runs: the decision that closed a gate, or a signal's payload.</summary>
     public string? PendingInputJson { get; set; }

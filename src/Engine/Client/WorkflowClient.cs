@@ -61,6 +61,7 @@ public sealed class WorkflowClient
             StateJson = stateJson,
             Version = 1,
             LastSequence = 1,
+            CheckpointSequence = 1,
             Priority = request.Priority,
             BusinessKey = request.BusinessKey,
             StartedBy = request.StartedBy,

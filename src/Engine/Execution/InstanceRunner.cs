@@ -46,7 +46,7 @@ internal sealed partial class InstanceRunner(
             var step = definition.Step(row.CurrentStep!);
             var (decision, signal) = StepInput.Read(row.PendingInputJson);
             var context = new StepContext(row.Id, step.Name, row.StepAttempt + 1, clock,
-                new StepCalls(calls, row.Id, step.Name, cancellationToken), decision, signal, cancellationToken);
+                new StepCalls(calls, row.Id, step.Name, row.CheckpointSequence, cancellationToken), decision, signal, cancellationToken);
 
             var watch = Stopwatch.StartNew();
             StepPlan plan;
@@ -72,6 +72,7 @@ internal sealed partial class InstanceRunner(
                 LogStepNotCommitted(row.Id, step.Name, commit.Status, commit.Error?.Message);
                 return;
             }
+            calls.Diagnostics.StepCommitted(row.Id, step.Name);
             row = plan.Row;
             state = plan.State ?? state;
             await AfterCommitAsync(row, plan);

@@ -48,7 +48,7 @@ internal sealed class StepPlanner(TimeProvider clock, IOptions<EngineOptions> op
                 JsonSerializer.Serialize(new { next }, EngineJson.Options)),
             Statements.InsertCheckpoint(row.Id, sequence, step.Name, next, stateJson, now),
         };
-        var moved = Touch(row, now) with { StateJson = stateJson, LastSequence = sequence, StepAttempt = 0, PendingInputJson = null, Error = null };
+        var moved = Touch(row, now) with { StateJson = stateJson, LastSequence = sequence, CheckpointSequence = sequence, StepAttempt = 0, PendingInputJson = null, Error = null };
         HumanTask? task = null;
         var timers = new List<PlannedTimer>();
 

@@ -112,7 +112,9 @@ public sealed class InstanceCommands
             var sequence = row.LastSequence + 1;
             var rewound = _planner.Continue(Touch(row, now) with
             {
-                CurrentStep = checkpoint.NextStep, StateJson = stateJson, LastSequence = sequence, StepAttempt = 0, Error = null,
+                // Standing on the checkpoint rewound to: the first replayed step keeps its keys and reuses what it recorded
+                // (when it makes the same call); anything new gets new keys.
+                CurrentStep = checkpoint.NextStep, StateJson = stateJson, LastSequence = sequence, CheckpointSequence = checkpointSequence, StepAttempt = 0, Error = null,
                 PendingInputJson = null, WaitingForSignal = null, StatusBeforePause = null, CompletedAt = null,
             }, now);
             return new CommandPlan(
@@ -139,7 +141,7 @@ public sealed class InstanceCommands
                 Id = forkId ?? Guid.CreateVersion7(), DefinitionName = row.DefinitionName, DefinitionVersion = row.DefinitionVersion,
                 Status = WorkflowStatus.Running, CurrentStep = checkpoint.NextStep, StateJson = stateJson, Version = 1, LastSequence = 2,
                 Priority = row.Priority, BusinessKey = row.BusinessKey, StartedBy = by.Actor, ParentInstanceId = row.Id,
-                ForkedFromSequence = checkpointSequence, CreatedAt = now, UpdatedAt = now,
+                ForkedFromSequence = checkpointSequence, CheckpointSequence = 2, CreatedAt = now, UpdatedAt = now,
             }, now);
             var sequence = row.LastSequence + 1;
             var parent = Touch(row, now) with { LastSequence = sequence };

@@ -12,21 +12,21 @@ internal sealed class RecordingChatClient(IChatClient inner, StepCalls calls) : 
 {
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var key = calls.NextModelKey();
-        if (await calls.RecordedModelResponseAsync(key) is { } recorded)
+        var prompt = messages.ToList();
+        var promptJson = JsonSerializer.Serialize(prompt, AIJsonUtilities.DefaultOptions);
+        var (key, recorded) = await calls.NextModelCallAsync(promptJson);
+        if (recorded is not null)
         {
             return JsonSerializer.Deserialize<ChatResponse>(recorded, AIJsonUtilities.DefaultOptions)!;
         }
-        var prompt = messages.ToList();
         var started = calls.Clock.GetUtcNow().UtcDateTime;
         var watch = Stopwatch.StartNew();
         var response = await base.GetResponseAsync(prompt, options, cancellationToken);
         var model = response.ModelId ?? options?.ModelId ?? InnerClient.GetService<ChatClientMetadata>()?.DefaultModelId ?? "unknown";
-        var commit = await calls.RecordModelAsync(key, model,
-            JsonSerializer.Serialize(prompt, AIJsonUtilities.DefaultOptions),
+        var commit = await calls.RecordModelAsync(key, model, promptJson,
             JsonSerializer.Serialize(response, AIJsonUtilities.DefaultOptions),
             response.Usage?.InputTokenCount, response.Usage?.OutputTokenCount, started, watch.Elapsed.TotalMilliseconds);
-        if (!commit.IsCommitted && await calls.RecordedModelResponseAsync(key) is { } theirs)
+        if (!commit.IsCommitted && await calls.ReloadModelResponseAsync(key) is { } theirs)
         {
             return JsonSerializer.Deserialize<ChatResponse>(theirs, AIJsonUtilities.DefaultOptions)!;
         }

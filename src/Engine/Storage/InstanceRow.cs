@@ -15,6 +15,7 @@ internal sealed record InstanceRow
     public required string StateJson { get; init; }
     public required long Version { get; init; }
     public required long LastSequence { get; init; }
+    public long CheckpointSequence { get; init; }
     public int StepAttempt { get; init; }
     public string? PendingInputJson { get; init; }
     public string? WaitingForSignal { get; init; }
@@ -35,7 +36,7 @@ internal sealed record InstanceRow
     {
         Id = i.Id, DefinitionName = i.DefinitionName, DefinitionVersion = i.DefinitionVersion, Status = i.Status,
         StatusBeforePause = i.StatusBeforePause, CurrentStep = i.CurrentStep, StateJson = i.StateJson, Version = i.Version,
-        LastSequence = i.LastSequence, StepAttempt = i.StepAttempt, PendingInputJson = i.PendingInputJson,
+        LastSequence = i.LastSequence, CheckpointSequence = i.CheckpointSequence, StepAttempt = i.StepAttempt, PendingInputJson = i.PendingInputJson,
         WaitingForSignal = i.WaitingForSignal, Priority = i.Priority, BusinessKey = i.BusinessKey, StartedBy = i.StartedBy,
         Error = i.Error, RunnableAt = i.RunnableAt, LeaseOwner = i.LeaseOwner, LeaseUntil = i.LeaseUntil,
         ParentInstanceId = i.ParentInstanceId, ForkedFromSequence = i.ForkedFromSequence, CreatedAt = i.CreatedAt,

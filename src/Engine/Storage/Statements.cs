@@ -9,7 +9,7 @@ namespace ApprovalPortal.Engine.Storage;
 internal static partial class Statements
 {
     private const string InstanceColumns = """
-        "Status", "StatusBeforePause", "CurrentStep", "StateJson", "Version", "LastSequence", "StepAttempt", "PendingInputJson",
+        "Status", "StatusBeforePause", "CurrentStep", "StateJson", "Version", "LastSequence", "CheckpointSequence", "StepAttempt", "PendingInputJson",
         "WaitingForSignal", "Priority", "BusinessKey", "StartedBy", "Error", "RunnableAt", "LeaseOwner", "LeaseUntil",
         "ParentInstanceId", "ForkedFromSequence", "CreatedAt", "UpdatedAt", "CompletedAt"
         """;
@@ -17,7 +17,7 @@ internal static partial class Statements
     public static SqlStatement InsertInstance(InstanceRow row) => new(
         $"""
         INSERT INTO "WorkflowInstances" ("Id", "DefinitionName", "DefinitionVersion", {InstanceColumns})
-        VALUES (@id, @definitionName, @definitionVersion, @status, @statusBeforePause, @currentStep, @stateJson, @version, @lastSequence,
+        VALUES (@id, @definitionName, @definitionVersion, @status, @statusBeforePause, @currentStep, @stateJson, @version, @lastSequence, @checkpointSequence,
                 @stepAttempt, @pendingInputJson, @waitingForSignal, @priority, @businessKey, @startedBy, @error, @runnableAt, @leaseOwner,
                 @leaseUntil, @parentInstanceId, @forkedFromSequence, @createdAt, @updatedAt, @completedAt)
         """,
@@ -33,7 +33,7 @@ internal static partial class Statements
     public static SqlStatement UpdateInstance(InstanceRow row, long expectedVersion) => new(
         """
         UPDATE "WorkflowInstances" SET "Status" = @status, "StatusBeforePause" = @statusBeforePause, "CurrentStep" = @currentStep,
-            "StateJson" = @stateJson, "Version" = @version, "LastSequence" = @lastSequence, "StepAttempt" = @stepAttempt,
+            "StateJson" = @stateJson, "Version" = @version, "LastSequence" = @lastSequence, "CheckpointSequence" = @checkpointSequence, "StepAttempt" = @stepAttempt,
             "PendingInputJson" = @pendingInputJson, "WaitingForSignal" = @waitingForSignal, "Priority" = @priority,
             "BusinessKey" = @businessKey, "StartedBy" = @startedBy, "Error" = @error, "RunnableAt" = @runnableAt,
             "LeaseOwner" = @leaseOwner, "LeaseUntil" = @leaseUntil, "UpdatedAt" = @updatedAt, "CompletedAt" = @completedAt
@@ -47,6 +47,7 @@ internal static partial class Statements
         new("status", SqlValue.Enum<WorkflowStatus>(row.Status)), new("statusBeforePause", SqlValue.Enum(row.StatusBeforePause)),
         new("currentStep", SqlValue.Text(row.CurrentStep)), new("stateJson", SqlValue.Json(row.StateJson)),
         new("version", SqlValue.Int(row.Version)), new("lastSequence", SqlValue.Int(row.LastSequence)),
+        new("checkpointSequence", SqlValue.Int(row.CheckpointSequence)),
         new("stepAttempt", SqlValue.Int(row.StepAttempt)), new("pendingInputJson", SqlValue.Json(row.PendingInputJson)),
         new("waitingForSignal", SqlValue.Text(row.WaitingForSignal)), new("priority", SqlValue.Int(row.Priority)),
         new("businessKey", SqlValue.Text(row.BusinessKey)), new("startedBy", SqlValue.Text(row.StartedBy)),

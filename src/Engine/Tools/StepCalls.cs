@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ApprovalPortal.Data;
 using ApprovalPortal.Engine.Models;
 using ApprovalPortal.Engine.Storage;
@@ -13,16 +16,18 @@ namespace ApprovalPortal.Engine.Tools;
 internal sealed class StepCalls
 {
     private readonly CallServices _services;
-    private Dictionary<string, string?>? _recordedTools;
-    private Dictionary<string, string?>? _recordedModels;
+    private readonly string _keyPrefix;
+    private Dictionary<string, (string? Arguments, string? Result)>? _recordedTools;
+    private Dictionary<string, (string? Prompt, string? Response)>? _recordedModels;
     private int _toolOrdinal;
     private int _modelOrdinal;
 
-    public StepCalls(CallServices services, Guid instanceId, string step, CancellationToken cancellation)
+    public StepCalls(CallServices services, Guid instanceId, string step, long checkpoint, CancellationToken cancellation)
     {
         _services = services;
         InstanceId = instanceId;
         Step = step;
+        _keyPrefix = $"{instanceId:N}:{step}:{checkpoint}:";
         Cancellation = cancellation;
         ChatClient = new RecordingChatClient(services.ChatClient, this);
     }
@@ -38,11 +43,20 @@ internal sealed class StepCalls
     public async Task<JsonElement> CallToolAsync(string toolName, JsonElement arguments)
     {
         var ordinal = ++_toolOrdinal;
-        var key = $"{InstanceId:N}:{Step}:tool:{ordinal}";
+        var key = $"{_keyPrefix}tool:{ordinal}";
         _recordedTools ??= await LoadToolsAsync();
         if (_recordedTools.TryGetValue(key, out var recorded))
         {
-            return Parse(recorded);
+            if (SameJson(recorded.Arguments, arguments))
+            {
+                return Parse(recorded.Result);
+            }
+            // The same place now asks for something else (a replay with edited state): a different call.
+            key = $"{key}~{Digest(arguments.GetRawText())}";
+            if (_recordedTools.TryGetValue(key, out var edited))
+            {
+                return Parse(edited.Result);
+            }
         }
         if (!_services.Tools.TryGetValue(toolName, out var tool))
         {
@@ -64,20 +78,32 @@ internal sealed class StepCalls
             _recordedTools = await LoadToolsAsync();
             if (_recordedTools.TryGetValue(key, out var theirs))
             {
-                return Parse(theirs);
+                return Parse(theirs.Result);
             }
             throw new InvalidOperationException($"The result of tool call {key} could not be recorded.", commit.Error);
         }
         return result;
     }
 
-    public async Task<string?> RecordedModelResponseAsync(string key)
+    /// <summary>The key of the next model call with <paramref name="promptJson"/>, and its recorded response if the
+    /// same call was made before (a different prompt at the same place is a different call).</summary>
+    public async Task<(string Key, string? Recorded)> NextModelCallAsync(string promptJson)
     {
+        var key = $"{_keyPrefix}model:{++_modelOrdinal}";
         _recordedModels ??= await LoadModelsAsync();
-        return _recordedModels.GetValueOrDefault(key);
+        if (_recordedModels.TryGetValue(key, out var recorded) && !SameJsonText(recorded.Prompt, promptJson))
+        {
+            key = $"{key}~{Digest(promptJson)}";
+            recorded = _recordedModels.GetValueOrDefault(key);
+        }
+        return (key, recorded.Response);
     }
 
-    public string NextModelKey() => $"{InstanceId:N}:{Step}:model:{++_modelOrdinal}";
+    public async Task<string?> ReloadModelResponseAsync(string key)
+    {
+        _recordedModels = await LoadModelsAsync();
+        return _recordedModels.GetValueOrDefault(key).Response;
+    }
 
     public int ModelOrdinal => _modelOrdinal;
 
@@ -90,20 +116,28 @@ internal sealed class StepCalls
 
     public TimeProvider Clock => _services.Clock;
 
-    private async Task<Dictionary<string, string?>> LoadToolsAsync()
+    private async Task<Dictionary<string, (string? Arguments, string? Result)>> LoadToolsAsync()
     {
         await using var db = await _services.Contexts.CreateDbContextAsync(Cancellation);
         return await db.ToolInvocations.AsNoTracking()
-            .Where(t => t.InstanceId == InstanceId && t.StepName == Step)
-            .ToDictionaryAsync(t => t.IdempotencyKey, t => t.ResultJson, Cancellation);
+            .Where(t => t.InstanceId == InstanceId && t.StepName == Step && t.IdempotencyKey.StartsWith(_keyPrefix))
+            .ToDictionaryAsync(t => t.IdempotencyKey, t => (t.ArgumentsJson, t.ResultJson), Cancellation);
     }
 
-    private async Task<Dictionary<string, string?>> LoadModelsAsync()
+    private static bool SameJson(string? recorded, JsonElement current) => SameJsonText(recorded, current.GetRawText());
+
+    // Compared as JSON values: PostgreSQL's jsonb gives back the same value in another layout.
+    private static bool SameJsonText(string? recorded, string current) =>
+        recorded is not null && JsonNode.DeepEquals(JsonNode.Parse(recorded), JsonNode.Parse(current));
+
+    private static string Digest(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..8];
+
+    private async Task<Dictionary<string, (string? Prompt, string? Response)>> LoadModelsAsync()
     {
         await using var db = await _services.Contexts.CreateDbContextAsync(Cancellation);
         return await db.ModelInvocations.AsNoTracking()
-            .Where(m => m.InstanceId == InstanceId && m.StepName == Step)
-            .ToDictionaryAsync(m => m.IdempotencyKey, m => m.ResponseJson, Cancellation);
+            .Where(m => m.InstanceId == InstanceId && m.StepName == Step && m.IdempotencyKey.StartsWith(_keyPrefix))
+            .ToDictionaryAsync(m => m.IdempotencyKey, m => ((string?)m.PromptJson, m.ResponseJson), Cancellation);
     }
 
     private static JsonElement Parse(string? json) => json is null ? default : JsonDocument.Parse(json).RootElement.Clone();

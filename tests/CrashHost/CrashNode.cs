@@ -1,0 +1,63 @@
+using System.Text.Json;
+using ApprovalPortal.Data;
+using ApprovalPortal.Engine;
+using ApprovalPortal.Engine.Client;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ApprovalPortal.CrashHost;
+
+internal static class CrashNode
+{
+    public const string NodeName = "crash-node";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var (mode, provider, connection) = (args[0], args[1], args[2]);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = provider,
+            ["ConnectionStrings:Portal"] = connection,
+            ["Engine:NodeName"] = NodeName,
+            ["Engine:LeaseDuration"] = "00:00:05",
+            ["Engine:RunJobServer"] = mode == "run" ? "true" : "false",
+        });
+        builder.Services.AddApprovalData(builder.Configuration, AppContext.BaseDirectory);
+        builder.Services.AddSingleton(new EffectsTable(provider, connection));
+        builder.Services.AddApprovalEngine(builder.Configuration).AddWorkflow<CrashWorkflow>().AddTool<EffectTool>();
+        using var host = builder.Build();
+        var diagnostics = host.Services.GetRequiredService<EngineDiagnostics>();
+        var output = Console.Out;
+        var gate = new object();
+        diagnostics.Trace = marker =>
+        {
+            lock (gate)
+            {
+                output.WriteLine(marker);
+                output.Flush();
+            }
+        };
+        await host.StartAsync();
+        if (mode == "seed")
+        {
+            var client = host.Services.GetRequiredService<WorkflowClient>();
+            var count = int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture);
+            await Task.WhenAll(Enumerable.Range(0, count).Select(i => client.StartAsync(new StartWorkflow
+            {
+                Definition = CrashWorkflow.DefinitionName,
+                Input = JsonSerializer.SerializeToElement(new CrashState(i), EngineJson.Options),
+                BusinessKey = $"crash-{i}",
+            })));
+            diagnostics.Trace("seeded");
+            await host.StopAsync();
+            return 0;
+        }
+        diagnostics.Trace("running");
+        await Task.Delay(Timeout.Infinite);
+        return 0;
+    }
+}
