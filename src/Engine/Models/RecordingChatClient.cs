@@ -10,6 +10,9 @@ namespace ApprovalPortal.Engine.Models;
 /// key, and answers a re-run of the step from the record instead of calling the model again.</summary>
 internal sealed class RecordingChatClient(IChatClient inner, StepCalls calls) : DelegatingChatClient(inner)
 {
+    // PostgreSQL's jsonb stores object keys in its own order, so "$type" need not come first when read back.
+    private static readonly JsonSerializerOptions ReadOptions = new(AIJsonUtilities.DefaultOptions) { AllowOutOfOrderMetadataProperties = true };
+
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var prompt = messages.ToList();
@@ -17,7 +20,7 @@ internal sealed class RecordingChatClient(IChatClient inner, StepCalls calls) : 
         var (key, recorded) = await calls.NextModelCallAsync(promptJson);
         if (recorded is not null)
         {
-            return JsonSerializer.Deserialize<ChatResponse>(recorded, AIJsonUtilities.DefaultOptions)!;
+            return JsonSerializer.Deserialize<ChatResponse>(recorded, ReadOptions)!;
         }
         var started = calls.Clock.GetUtcNow().UtcDateTime;
         var watch = Stopwatch.StartNew();
@@ -28,7 +31,7 @@ internal sealed class RecordingChatClient(IChatClient inner, StepCalls calls) : 
             response.Usage?.InputTokenCount, response.Usage?.OutputTokenCount, started, watch.Elapsed.TotalMilliseconds);
         if (!commit.IsCommitted && await calls.ReloadModelResponseAsync(key) is { } theirs)
         {
-            return JsonSerializer.Deserialize<ChatResponse>(theirs, AIJsonUtilities.DefaultOptions)!;
+            return JsonSerializer.Deserialize<ChatResponse>(theirs, ReadOptions)!;
         }
         return response;
     }
