@@ -1,25 +1,45 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ApprovalPortal.Portal.Tests;
 
 /// <summary>The real portal in Development, on a database of the test's choosing. Settings go through
 /// UseSetting because Program reads them while it registers services, before the app is built.</summary>
-public sealed class PortalFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+public sealed class PortalFactory(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
+    : WebApplicationFactory<Program>
 {
+    private const string SeedSetting = "Seed:SampleWorkflows";
+
     /// <summary>The embedded default: SQLite in a fresh data folder that does not exist yet.</summary>
     public static PortalFactory Embedded(out string dataFolder)
     {
-        dataFolder = Path.Combine(Path.GetTempPath(), "approvalportal-tests", Guid.NewGuid().ToString("N"), "data");
-        return new PortalFactory(new Dictionary<string, string?> { ["Database:DataFolder"] = dataFolder });
+        dataFolder = NewDataFolder();
+        return Embedded(dataFolder);
     }
+
+    /// <summary>The embedded default on <paramref name="dataFolder"/>, seeded with the sample workflows when <paramref name="seed"/>.</summary>
+    public static PortalFactory Embedded(string dataFolder, bool seed = false) =>
+        new(new Dictionary<string, string?> { ["Database:DataFolder"] = dataFolder, [SeedSetting] = seed ? "true" : "false" });
+
+    public static string NewDataFolder() => Path.Combine(Path.GetTempPath(), "approvalportal-tests", Guid.NewGuid().ToString("N"), "data");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
+        // The repository's Development settings seed sample workflows; a test gets them only when it asks.
+        if (!settings.ContainsKey(SeedSetting))
+        {
+            builder.UseSetting(SeedSetting, "false");
+        }
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
+        }
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
         }
     }
 }

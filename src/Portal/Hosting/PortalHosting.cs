@@ -1,16 +1,20 @@
 using ApprovalPortal.Data;
+using ApprovalPortal.Engine;
 using ApprovalPortal.Portal.Components;
+using ApprovalPortal.Portal.Samples;
 using MudBlazor.Services;
 
 namespace ApprovalPortal.Portal.Hosting;
 
 public static class PortalHosting
 {
-    /// <summary>Everything the portal process needs: settings, data, UI and health checks.</summary>
+    /// <summary>Everything the portal process needs: settings, data, the engine with the sample agents, UI and health checks.</summary>
     public static WebApplicationBuilder AddPortal(this WebApplicationBuilder builder)
     {
         builder.AddRepositoryDevelopmentSettings();
         builder.Services.AddApprovalData(builder.Configuration, builder.Environment.ContentRootPath);
+        builder.Services.AddApprovalEngine(builder.Configuration).AddSampleAgents();
+        builder.Services.AddSampleSeeding(builder.Configuration);
         builder.Services.AddPortalHealthChecks();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
