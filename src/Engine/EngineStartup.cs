@@ -6,22 +6,69 @@ using ApprovalPortal.Engine.Scheduling;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
 
 namespace ApprovalPortal.Engine;
 
 /// <summary>At start-up: records the registered definitions (name, version, graph), frees what an earlier
-/// run of this node held, takes up runnable work, and schedules the recurring sweeper.</summary>
-internal sealed class EngineStartup(
+/// run of this node held, takes up runnable work, and schedules the recurring sweeper. If the database
+/// cannot be reached, the host starts anyway (so health checks can say so) and this is retried in the
+/// background until it succeeds.</summary>
+internal sealed partial class EngineStartup(
     IDbContextFactory<PortalDbContext> contexts,
     DefinitionRegistry definitions,
     Claimer claimer,
     Sweeper sweeper,
     IServiceProvider services,
     TimeProvider clock,
-    IOptions<EngineOptions> options) : IHostedService
+    IOptions<EngineOptions> options,
+    ILogger<EngineStartup> logger) : IHostedService, IDisposable
 {
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _retrying = Task.CompletedTask;
+
     public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await PrepareAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogStartupDeferred(ex);
+            var retry = new ResiliencePipelineBuilder { TimeProvider = clock }
+                .AddRetry(new RetryStrategyOptions
+                {
+                    MaxRetryAttempts = int.MaxValue,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = TimeSpan.FromSeconds(1),
+                    MaxDelay = TimeSpan.FromSeconds(30),
+                    ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
+                })
+                .Build();
+            _retrying = Task.Run(() => retry.ExecuteAsync(async ct => await PrepareAsync(ct), _stopping.Token).AsTask(), CancellationToken.None);
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        try
+        {
+            await _retrying.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    private async Task PrepareAsync(CancellationToken cancellationToken)
     {
         await RegisterDefinitionsAsync(cancellationToken);
         if (!options.Value.RunJobServer)
@@ -34,7 +81,8 @@ internal sealed class EngineStartup(
         await sweeper.SweepAsync(cancellationToken);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The engine could not prepare its database at start-up; retrying in the background")]
+    private partial void LogStartupDeferred(Exception exception);
 
     private async Task RegisterDefinitionsAsync(CancellationToken cancellationToken)
     {

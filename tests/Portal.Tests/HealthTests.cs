@@ -1,10 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using ApprovalPortal.Data.Providers;
-using ApprovalPortal.Engine;
 using ApprovalPortal.TestSupport;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Npgsql;
 
 namespace ApprovalPortal.Portal.Tests;
@@ -44,7 +41,7 @@ public sealed class HealthTests
             ["Database:Provider"] = "Postgres",
             ["Database:MigrateOnStartup"] = "false",
             ["ConnectionStrings:Portal"] = "Host=127.0.0.1;Port=1;Database=nothing;Username=nobody;Timeout=2",
-        }, WithoutEngineStartup);
+        });
         var client = portal.CreateClient();
 
         var ready = await client.GetAsync("/health/ready", Cancel);
@@ -89,17 +86,6 @@ public sealed class HealthTests
             await admin.OpenAsync(Cancel);
             await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", admin);
             await drop.ExecuteNonQueryAsync(Cancel);
-        }
-    }
-
-    /// <summary>The engine records its workflow definitions while the host starts, so with the database down
-    /// the portal does not start at all; this test is about what /health answers while it is down.</summary>
-    private static void WithoutEngineStartup(IServiceCollection services)
-    {
-        var engineAssembly = typeof(EngineBuilder).Assembly;
-        foreach (var startup in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Assembly == engineAssembly).ToList())
-        {
-            services.Remove(startup);
         }
     }
 

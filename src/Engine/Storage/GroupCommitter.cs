@@ -18,6 +18,7 @@ internal sealed partial class GroupCommitter(SqlDialect dialect, EngineDiagnosti
     private const int MaxGroup = 256;
     private readonly Channel<CommitRequest> _queue = Channel.CreateUnbounded<CommitRequest>(new() { SingleReader = true });
     private DbConnection? _connection;
+    private bool _releasePending;
 
     public Task<CommitResult> CommitAsync(IReadOnlyList<SqlStatement> statements)
     {
@@ -69,6 +70,7 @@ internal sealed partial class GroupCommitter(SqlDialect dialect, EngineDiagnosti
         {
             var connection = await ConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            _releasePending = false;
             for (var i = 0; i < group.Count; i++)
             {
                 results[i] = await ApplyAsync(connection, transaction, group[i].Statements, cancellationToken);
@@ -92,36 +94,48 @@ internal sealed partial class GroupCommitter(SqlDialect dialect, EngineDiagnosti
         }
     }
 
-    /// <summary>One commit inside the group's transaction, between a savepoint and its release.</summary>
+    /// <summary>One commit inside the group's transaction, inside a savepoint of its own. The savepoint is
+    /// opened in the same round trip as the statements, and a successful one is released at the start of the
+    /// next commit's round trip (or by the group's COMMIT), so a commit costs one round trip.</summary>
     private async Task<CommitResult> ApplyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken)
     {
-        await ExecuteAsync(connection, transaction, dialect.Savepoint, cancellationToken);
+        var prefix = _releasePending && dialect.ReleaseSavepoint is { } release ? new[] { release, dialect.Savepoint } : [dialect.Savepoint];
+        _releasePending = false;
         CommitResult result;
         try
         {
-            result = await ApplyStatementsAsync(connection, transaction, statements, cancellationToken);
+            result = await ApplyStatementsAsync(connection, transaction, prefix, statements, cancellationToken);
         }
         catch (DbException ex)
         {
             result = new CommitResult(CommitStatus.Failed, ex);
         }
-        if (!result.IsCommitted)
+        if (result.IsCommitted)
         {
-            await ExecuteAsync(connection, transaction, dialect.RollbackToSavepoint, cancellationToken);
+            _releasePending = true;
+            return result;
         }
-        if (dialect.ReleaseSavepoint is { } release)
+        await ExecuteAsync(connection, transaction, dialect.RollbackToSavepoint, cancellationToken);
+        if (dialect.ReleaseSavepoint is { } rolledBack)
         {
-            await ExecuteAsync(connection, transaction, release, cancellationToken);
+            await ExecuteAsync(connection, transaction, rolledBack, cancellationToken);
         }
         return result;
     }
 
-    private async Task<CommitResult> ApplyStatementsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken)
+    private async Task<CommitResult> ApplyStatementsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> prefix,
+        IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken)
     {
         if (connection.CanCreateBatch)
         {
             await using var batch = connection.CreateBatch();
             batch.Transaction = transaction;
+            foreach (var sql in prefix)
+            {
+                var command = batch.CreateBatchCommand();
+                command.CommandText = sql;
+                batch.BatchCommands.Add(command);
+            }
             foreach (var statement in statements)
             {
                 var command = batch.CreateBatchCommand();
@@ -132,12 +146,16 @@ internal sealed partial class GroupCommitter(SqlDialect dialect, EngineDiagnosti
             await batch.ExecuteNonQueryAsync(cancellationToken);
             for (var i = 0; i < statements.Count; i++)
             {
-                if (statements[i].ExpectRows is { } expected && batch.BatchCommands[i].RecordsAffected != expected)
+                if (statements[i].ExpectRows is { } expected && batch.BatchCommands[prefix.Count + i].RecordsAffected != expected)
                 {
                     return CommitResult.Conflict;
                 }
             }
             return CommitResult.Committed;
+        }
+        foreach (var sql in prefix)
+        {
+            await ExecuteAsync(connection, transaction, sql, cancellationToken);
         }
         foreach (var statement in statements)
         {
