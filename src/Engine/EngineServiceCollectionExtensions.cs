@@ -36,7 +36,8 @@ public static class EngineServiceCollectionExtensions
         var options = configuration.GetSection(EngineOptions.Section).Get<EngineOptions>() ?? new EngineOptions();
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IChatClient>(_ => new OfflineChatClient());
+        services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(sp => CreateChatClient(sp.GetRequiredService<IOptions<ModelOptions>>().Value));
         services.AddSingleton<EngineDiagnostics>();
         services.AddSingleton<InstanceWatch>();
         services.AddSingleton<EngineNotifications>();
@@ -76,11 +77,20 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton(sp => new InstanceCommands(
             sp.GetRequiredService<InstanceCommandRunner>(), sp.GetRequiredService<DefinitionRegistry>(), sp.GetRequiredService<StepPlanner>()));
         services.AddSingleton(sp => new Signals(sp.GetRequiredService<InstanceCommandRunner>(), sp.GetRequiredService<StepPlanner>()));
+        services.AddSingleton(sp => new TaskCommands(sp.GetRequiredService<IDbContextFactory<PortalDbContext>>(), sp.GetRequiredService<GroupCommitter>(),
+            sp.GetRequiredService<EngineNotifications>(), sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<EngineStartup>();
 
         AddJobs(services, options);
         return new EngineBuilder(services);
     }
+
+    /// <summary>The offline model, or an OpenAI-compatible endpoint when one is configured.</summary>
+    private static IChatClient CreateChatClient(ModelOptions models) =>
+        string.IsNullOrWhiteSpace(models.Endpoint)
+            ? new OfflineChatClient()
+            : new OpenAI.Chat.ChatClient(models.Model, new System.ClientModel.ApiKeyCredential(models.ApiKey ?? "none"),
+                new OpenAI.OpenAIClientOptions { Endpoint = new Uri(models.Endpoint) }).AsIChatClient();
 
     private static void AddJobs(IServiceCollection services, EngineOptions options)
     {

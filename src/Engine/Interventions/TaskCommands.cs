@@ -1,0 +1,83 @@
+using System.Text.Json;
+using ApprovalPortal.Data;
+using ApprovalPortal.Data.Tasks;
+using ApprovalPortal.Data.Workflows;
+using ApprovalPortal.Engine.Notifications;
+using ApprovalPortal.Engine.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace ApprovalPortal.Engine.Interventions;
+
+/// <summary>Routing an open task to someone else: an operator's reassignment, recorded in its workflow's log.</summary>
+public sealed class TaskCommands
+{
+    private const int Attempts = 8;
+    private readonly IDbContextFactory<PortalDbContext> _contexts;
+    private readonly GroupCommitter _committer;
+    private readonly EngineNotifications _notifications;
+    private readonly TimeProvider _clock;
+
+    internal TaskCommands(IDbContextFactory<PortalDbContext> contexts, GroupCommitter committer, EngineNotifications notifications, TimeProvider clock)
+    {
+        _contexts = contexts;
+        _committer = committer;
+        _notifications = notifications;
+        _clock = clock;
+    }
+
+    /// <summary>Gives the open task to <paramref name="assignee"/> or to the queue <paramref name="group"/> (at least one);
+    /// a claim on it is released.</summary>
+    public async Task<CommandResult> ReassignAsync(Guid taskId, string? assignee, string? group, Intervention by, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(by.Actor) || string.IsNullOrWhiteSpace(by.Reason))
+        {
+            return new CommandResult.Refused("An intervention needs the operator's name and a reason.");
+        }
+        if (string.IsNullOrWhiteSpace(assignee) && string.IsNullOrWhiteSpace(group))
+        {
+            return new CommandResult.Refused("Say whom the task goes to: a person, a queue, or both.");
+        }
+        for (var attempt = 0; attempt < Attempts; attempt++)
+        {
+            await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+            var task = await db.HumanTasks.AsNoTracking().SingleOrDefaultAsync(t => t.Id == taskId, cancellationToken);
+            if (task is null)
+            {
+                return new CommandResult.NotFound($"task {taskId}");
+            }
+            if (task.Status is not (HumanTaskStatus.Open or HumanTaskStatus.Claimed))
+            {
+                return new CommandResult.Refused($"The task is {task.Status}; only an open task can be reassigned.");
+            }
+            var now = _clock.GetUtcNow().UtcDateTime;
+            var newGroup = string.IsNullOrWhiteSpace(group) ? task.CandidateGroup : group;
+            var newAssignee = string.IsNullOrWhiteSpace(assignee) ? null : assignee;
+            var statements = new List<SqlStatement> { Statements.UpdateTaskRouting(task.Id, task.Version, newAssignee, newGroup, task.EscalationLevel, now) };
+            InstanceRow? changed = null;
+            if (task.InstanceId is { } instanceId && await db.WorkflowInstances.AsNoTracking().SingleOrDefaultAsync(i => i.Id == instanceId, cancellationToken) is { } instance)
+            {
+                var row = InstanceRow.From(instance);
+                changed = row with { Version = row.Version + 1, LastSequence = row.LastSequence + 1, UpdatedAt = now };
+                statements.Add(Statements.UpdateInstance(changed, row.Version));
+                statements.Add(Statements.AppendEvent(row.Id, changed.LastSequence, WorkflowEventType.TaskReassigned, task.GateStep, by.Actor, now, null,
+                    JsonSerializer.Serialize(new { taskId, from = new { task.Assignee, task.CandidateGroup }, to = new { assignee = newAssignee, group = newGroup }, by.Reason }, EngineJson.Options)));
+            }
+            var result = await _committer.CommitAsync(statements);
+            if (result.Status == CommitStatus.Conflict)
+            {
+                continue;
+            }
+            if (!result.IsCommitted)
+            {
+                return new CommandResult.Refused($"The change could not be stored: {result.Error?.Message}");
+            }
+            await _notifications.TaskChangedAsync(new TaskNotification(task.Id, task.InstanceId, TaskChange.Reassigned, HumanTaskStatus.Open, newAssignee, newGroup, by.Actor, null));
+            if (changed is not null)
+            {
+                await _notifications.InstanceChangedAsync(new InstanceNotification(changed.Id, changed.DefinitionName, changed.Status, changed.CurrentStep, changed.Version));
+            }
+            return new CommandResult.Done(task.InstanceId ?? task.Id);
+        }
+        return new CommandResult.Refused("The task kept changing while the reassignment was being recorded; try again.");
+    }
+}
