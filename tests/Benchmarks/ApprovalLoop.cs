@@ -38,15 +38,21 @@ internal static class ApprovalLoop
         var decisions = host.Services.GetRequiredService<TaskDecisions>();
         var watch = host.Services.GetRequiredService<InstanceWatch>();
         var contexts = host.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        var commits = new CommitProfile();
+        host.Services.GetRequiredService<EngineDiagnostics>().Trace = commits.Observe;
         try
         {
             // Warm-up: full cycles, not measured.
             var warm = await PhaseOneAsync(client, watch, options.Warmup, options.C, "warm");
             await PhaseTwoAsync(decisions, watch, await TasksOfAsync(contexts, warm.Ids), options.C);
 
+            commits.Reset();
             var one = await PhaseOneAsync(client, watch, options.N, options.C, "wf");
+            Console.Error.WriteLine($"phase 1 commits: {commits}");
             var tasks = await TasksOfAsync(contexts, one.Ids);
+            commits.Reset();
             var two = await PhaseTwoAsync(decisions, watch, tasks, options.C);
+            Console.Error.WriteLine($"phase 2 commits: {commits}");
             await VerifyAsync(contexts, one.Ids);
             return new BenchmarkResult(
                 System: $"approvalportal-{options.Provider}",

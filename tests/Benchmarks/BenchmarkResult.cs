@@ -28,8 +28,8 @@ internal sealed record BenchmarkResult(string System, int N, int C, double Phase
         var json = new
         {
             system = System,
-            n = N,
-            c = C,
+            N,
+            C,
             phase1 = new { ms = Math.Round(Phase1Ms, 2), wfPerSec = WorkflowsPerSecond },
             phase2 = new
             {

@@ -14,8 +14,11 @@ using Microsoft.Extensions.Options;
 namespace ApprovalPortal.Engine.Execution;
 
 /// <summary>Takes one claimed instance forward, one checkpointed step after another, until it reaches a
-/// gate, a wait, its end or the step budget. Each step commits atomically (through the group committer)
-/// before the next one starts; a commit that finds the instance changed stops the run.</summary>
+/// gate, a wait, its end or the step budget. Every step has its own events and checkpoint; consecutive
+/// steps that call nothing outside the engine commit together (a crash re-runs them from the last durable
+/// checkpoint, and they have no effects to repeat), and everything pending is committed before any tool or
+/// model call, so no external effect ever follows an undurable step. A commit that finds the instance
+/// changed stops the run.</summary>
 internal sealed partial class InstanceRunner(
     DefinitionRegistry definitions,
     StepPlanner planner,
@@ -37,16 +40,24 @@ internal sealed partial class InstanceRunner(
             return;
         }
         var state = JsonSerializer.Deserialize(row.StateJson, definition.StateType, EngineJson.Options)!;
+        var pending = new List<(string Step, StepPlan Plan)>();
         for (var taken = 0; taken < options.Value.StepBudget; taken++)
         {
             if (!MayRun(row) || cancellationToken.IsCancellationRequested)
             {
-                return;
+                break;
             }
             var step = definition.Step(row.CurrentStep!);
             var (decision, signal) = StepInput.Read(row.PendingInputJson);
-            var context = new StepContext(row.Id, step.Name, row.StepAttempt + 1, clock,
-                new StepCalls(calls, row.Id, step.Name, row.CheckpointSequence, cancellationToken), decision, signal, cancellationToken);
+            var stepCalls = new StepCalls(calls, row.Id, step.Name, row.CheckpointSequence, cancellationToken,
+                beforeExternalCall: async () =>
+                {
+                    if (!await FlushAsync(pending))
+                    {
+                        throw new StaleRunException();
+                    }
+                });
+            var context = new StepContext(row.Id, step.Name, row.StepAttempt + 1, clock, stepCalls, decision, signal, cancellationToken);
 
             var watch = Stopwatch.StartNew();
             StepPlan plan;
@@ -57,6 +68,10 @@ internal sealed partial class InstanceRunner(
                 var escalation = gate is null ? null : await escalations.ResolveAsync(gate, cancellationToken);
                 plan = planner.Completed(row, definition, step, result, gate, escalation, watch.Elapsed);
             }
+            catch (StaleRunException)
+            {
+                return;
+            }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 plan = planner.Failed(row, step, ex, watch.Elapsed);
@@ -66,23 +81,51 @@ internal sealed partial class InstanceRunner(
             {
                 plan = planner.TakeQueuedSignal(plan, row.Version, queued.Id, queued.PayloadJson);
             }
-            var commit = await committer.CommitAsync(plan.Statements);
-            if (!commit.IsCommitted)
-            {
-                LogStepNotCommitted(row.Id, step.Name, commit.Status, commit.Error?.Message);
-                return;
-            }
-            calls.Diagnostics.StepCommitted(row.Id, step.Name);
+            pending.Add((step.Name, plan));
             row = plan.Row;
             state = plan.State ?? state;
-            await AfterCommitAsync(row, plan);
+            if (stepCalls.MadeExternalCalls && !await FlushAsync(pending))
+            {
+                return;
+            }
         }
-        // Out of budget: give the instance back to the queue so others get their turn.
-        var requeue = planner.Yield(row);
-        if ((await committer.CommitAsync(requeue.Statements)).IsCommitted)
+        if (MayRun(row) && !cancellationToken.IsCancellationRequested)
         {
-            scheduler.ClaimNow();
+            // Out of budget: give the instance back to the queue so others get their turn.
+            pending.Add(("(yield)", planner.Yield(row)));
+            if (await FlushAsync(pending))
+            {
+                scheduler.ClaimNow();
+            }
+            return;
         }
+        await FlushAsync(pending);
+    }
+
+    /// <summary>Commits the pending steps as one atomic commit (each keeps its own guard, events and checkpoint),
+    /// then tells the world. False if the instance changed meanwhile: nothing of them was written.</summary>
+    private async Task<bool> FlushAsync(List<(string Step, StepPlan Plan)> pending)
+    {
+        if (pending.Count == 0)
+        {
+            return true;
+        }
+        var steps = pending.ToArray();
+        pending.Clear();
+        var commit = await committer.CommitAsync(steps.Length == 1 ? steps[0].Plan.Statements : [.. steps.SelectMany(s => s.Plan.Statements)]);
+        if (!commit.IsCommitted)
+        {
+            LogStepNotCommitted(steps[0].Plan.Row.Id, string.Join(", ", steps.Select(s => s.Step)), commit.Status, commit.Error?.Message);
+            return false;
+        }
+        foreach (var (name, plan) in steps)
+        {
+            calls.Diagnostics.StepCommitted(plan.Row.Id, name);
+            await AfterCommitAsync(plan);
+        }
+        var row = steps[^1].Plan.Row;
+        await notifications.InstanceChangedAsync(new InstanceNotification(row.Id, row.DefinitionName, row.Status, row.CurrentStep, row.Version));
+        return true;
     }
 
     private async Task<PendingSignal?> QueuedSignalAsync(Guid instanceId, string name, CancellationToken cancellationToken)
@@ -100,7 +143,7 @@ internal sealed partial class InstanceRunner(
         && row.RunnableAt <= clock.GetUtcNow().UtcDateTime
         && (row.Status == WorkflowStatus.Running || (row.Status == WorkflowStatus.Waiting && row.WaitingForSignal is null));
 
-    private async Task AfterCommitAsync(InstanceRow row, StepPlan plan)
+    private async Task AfterCommitAsync(StepPlan plan)
     {
         foreach (var timer in plan.Timers)
         {
@@ -108,11 +151,13 @@ internal sealed partial class InstanceRunner(
         }
         if (plan.Task is { } task)
         {
-            await notifications.TaskChangedAsync(new TaskNotification(task.Id, row.Id, TaskChange.Opened, task.Status,
+            await notifications.TaskChangedAsync(new TaskNotification(task.Id, plan.Row.Id, TaskChange.Opened, task.Status,
                 task.Assignee, task.CandidateGroup, null, null));
         }
-        await notifications.InstanceChangedAsync(new InstanceNotification(row.Id, row.DefinitionName, row.Status, row.CurrentStep, row.Version));
     }
+
+    /// <summary>The pending steps could not be committed before an external call: the run is stale and stops.</summary>
+    private sealed class StaleRunException : Exception;
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Instance {InstanceId} names workflow {Definition} v{Version}, which this node does not know")]
     private partial void LogUnknownDefinition(Guid instanceId, string definition, int version);

@@ -22,6 +22,7 @@ internal sealed class RecordingChatClient(IChatClient inner, StepCalls calls) : 
         {
             return JsonSerializer.Deserialize<ChatResponse>(recorded, ReadOptions)!;
         }
+        await calls.BeforeExternalCallAsync();
         var started = calls.Clock.GetUtcNow().UtcDateTime;
         var watch = Stopwatch.StartNew();
         var response = await base.GetResponseAsync(prompt, options, cancellationToken);

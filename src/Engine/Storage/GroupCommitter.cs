@@ -17,6 +17,7 @@ internal sealed partial class GroupCommitter(SqlDialect dialect, EngineDiagnosti
 {
     private const int MaxGroup = 256;
     private readonly Channel<CommitRequest> _queue = Channel.CreateUnbounded<CommitRequest>(new() { SingleReader = true });
+    private readonly Dictionary<string, DbCommand> _prepared = new(StringComparer.Ordinal);
     private DbConnection? _connection;
     private bool _releasePending;
 
@@ -159,11 +160,7 @@ internal sealed partial class GroupCommitter(SqlDialect dialect, EngineDiagnosti
         }
         foreach (var statement in statements)
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = statement.Sql;
-            Bind(command.Parameters, command.CreateParameter, statement);
-            var rows = await command.ExecuteNonQueryAsync(cancellationToken);
+            var rows = await Prepared(connection, transaction, statement).ExecuteNonQueryAsync(cancellationToken);
             if (statement.ExpectRows is { } expected && rows != expected)
             {
                 return CommitResult.Conflict;
@@ -197,6 +194,11 @@ internal sealed partial class GroupCommitter(SqlDialect dialect, EngineDiagnosti
 
     private async Task ResetConnectionAsync()
     {
+        foreach (var command in _prepared.Values)
+        {
+            await command.DisposeAsync();
+        }
+        _prepared.Clear();
         if (_connection is not null)
         {
             await _connection.DisposeAsync();
@@ -204,12 +206,31 @@ internal sealed partial class GroupCommitter(SqlDialect dialect, EngineDiagnosti
         }
     }
 
-    private static async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql, CancellationToken cancellationToken)
+    private Task<int> ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql, CancellationToken cancellationToken) =>
+        Prepared(connection, transaction, new SqlStatement(sql, [])).ExecuteNonQueryAsync(cancellationToken);
+
+    /// <summary>The writer's statements are few and repeated: each is prepared once per connection and reused with
+    /// new values (SQLite would otherwise compile every statement of every commit again).</summary>
+    private DbCommand Prepared(DbConnection connection, DbTransaction transaction, SqlStatement statement)
     {
-        await using var command = connection.CreateCommand();
+        if (!_prepared.TryGetValue(statement.Sql, out var command))
+        {
+            command = connection.CreateCommand();
+            command.CommandText = statement.Sql;
+            foreach (var (name, _) in statement.Parameters)
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                command.Parameters.Add(parameter);
+            }
+            _prepared[statement.Sql] = command;
+        }
         command.Transaction = transaction;
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        foreach (var (name, value) in statement.Parameters)
+        {
+            dialect.Bind(command.Parameters[name], value);
+        }
+        return command;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A group commit of {Count} step(s) failed; each of them is reported failed and nothing of it was written")]

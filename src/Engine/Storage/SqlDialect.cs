@@ -85,7 +85,9 @@ internal abstract class SqlDialect(string connectionString)
 
     private sealed class PostgresDialect(string cs) : SqlDialect(cs)
     {
-        public override DbConnection CreateConnection() => new NpgsqlConnection(ConnectionString);
+        // The writer repeats a handful of statements: let Npgsql prepare them on the server once.
+        public override DbConnection CreateConnection() =>
+            new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { MaxAutoPrepare = 32, AutoPrepareMinUsages = 2 }.ToString());
 
         public override string Savepoint => "SAVEPOINT s";
 

@@ -17,13 +17,16 @@ internal sealed class StepCalls
 {
     private readonly CallServices _services;
     private readonly string _keyPrefix;
+    private readonly Func<Task>? _beforeExternalCall;
     private Dictionary<string, (string? Arguments, string? Result)>? _recordedTools;
     private Dictionary<string, (string? Prompt, string? Response)>? _recordedModels;
     private int _toolOrdinal;
     private int _modelOrdinal;
 
-    public StepCalls(CallServices services, Guid instanceId, string step, long checkpoint, CancellationToken cancellation)
+    public StepCalls(CallServices services, Guid instanceId, string step, long checkpoint, CancellationToken cancellation,
+        Func<Task>? beforeExternalCall = null)
     {
+        _beforeExternalCall = beforeExternalCall;
         _services = services;
         InstanceId = instanceId;
         Step = step;
@@ -39,6 +42,19 @@ internal sealed class StepCalls
     public CancellationToken Cancellation { get; }
 
     public IChatClient ChatClient { get; }
+
+    /// <summary>True once the step called a tool or a model (rather than reusing a recorded result).</summary>
+    public bool MadeExternalCalls { get; private set; }
+
+    /// <summary>Makes everything before this call durable first: no external effect follows an undurable step.</summary>
+    public async Task BeforeExternalCallAsync()
+    {
+        MadeExternalCalls = true;
+        if (_beforeExternalCall is not null)
+        {
+            await _beforeExternalCall();
+        }
+    }
 
     public async Task<JsonElement> CallToolAsync(string toolName, JsonElement arguments)
     {
@@ -62,6 +78,7 @@ internal sealed class StepCalls
         {
             throw new InvalidOperationException($"No tool named '{toolName}' is registered.");
         }
+        await BeforeExternalCallAsync();
         var started = _services.Clock.GetUtcNow().UtcDateTime;
         var watch = Stopwatch.StartNew();
         var result = await _services.Breakers.For(toolName).ExecuteAsync(
