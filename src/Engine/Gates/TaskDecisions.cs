@@ -17,14 +17,6 @@ namespace ApprovalPortal.Engine.Gates;
 public sealed class TaskDecisions
 {
     private const int Attempts = 8;
-
-    // Decisions are a hot path: compiled once, these skip EF's query cache lookup on every call.
-    private static readonly Func<PortalDbContext, Guid, Task<HumanTask?>> TaskWithDecisions = EF.CompileAsyncQuery(
-        (PortalDbContext db, Guid id) => db.HumanTasks.AsNoTracking().Include(t => t.Decisions).SingleOrDefault(t => t.Id == id));
-
-    private static readonly Func<PortalDbContext, Guid, Task<WorkflowInstance?>> InstanceById = EF.CompileAsyncQuery(
-        (PortalDbContext db, Guid id) => db.WorkflowInstances.AsNoTracking().SingleOrDefault(i => i.Id == id));
-
     private readonly IDbContextFactory<PortalDbContext> _contexts;
     private readonly DefinitionRegistry _definitions;
     private readonly GroupCommitter _committer;
@@ -51,7 +43,8 @@ public sealed class TaskDecisions
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
             await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
-            var task = await TaskWithDecisions(db, command.TaskId);
+            var task = await db.HumanTasks.AsNoTracking().Include(t => t.Decisions)
+                .SingleOrDefaultAsync(t => t.Id == command.TaskId, cancellationToken);
             if (task is null)
             {
                 return new DecisionResult.NotFound();
@@ -64,7 +57,9 @@ public sealed class TaskDecisions
             {
                 return new DecisionResult.Refused(reason);
             }
-            var instance = task.InstanceId is { } instanceId ? await InstanceById(db, instanceId) : null;
+            var instance = task.InstanceId is { } instanceId
+                ? await db.WorkflowInstances.AsNoTracking().SingleOrDefaultAsync(i => i.Id == instanceId, cancellationToken)
+                : null;
             var plan = Plan(task, instance is null ? null : InstanceRow.From(instance), command);
             var result = await _committer.CommitAsync(plan.Statements);
             if (result.Status == CommitStatus.Conflict)
