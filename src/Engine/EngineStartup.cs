@@ -25,8 +25,9 @@ internal sealed partial class EngineStartup(
     IServiceProvider services,
     TimeProvider clock,
     IOptions<EngineOptions> options,
-    ILogger<EngineStartup> logger) : IHostedService, IDisposable
+    ILogger<EngineStartup> logger) : IHostedService
 {
+    // Never disposed on purpose: it has no timer to release, and the host may stop this service after disposing it.
     private readonly CancellationTokenSource _stopping = new();
     private Task _retrying = Task.CompletedTask;
 
@@ -65,8 +66,6 @@ internal sealed partial class EngineStartup(
         {
         }
     }
-
-    public void Dispose() => _stopping.Dispose();
 
     private async Task PrepareAsync(CancellationToken cancellationToken)
     {

@@ -18,16 +18,17 @@ internal sealed class Sweeper(Claimer claimer, LocalWork work, IJobScheduler sch
         {
             return;
         }
+        var batch = Math.Min(Batch, options.Value.MaxConcurrentInstances * 4);
         IReadOnlyList<Storage.InstanceRow> claimed;
         do
         {
-            claimed = await claimer.ClaimAsync(Math.Min(Batch, options.Value.MaxConcurrentInstances * 4), cancellationToken);
+            claimed = await claimer.ClaimAsync(batch, cancellationToken);
             foreach (var row in claimed)
             {
                 work.Offer(row);
             }
         }
-        while (claimed.Count > 0 && !cancellationToken.IsCancellationRequested && claimed.Count == Math.Min(Batch, options.Value.MaxConcurrentInstances * 4));
+        while (claimed.Count == batch && !cancellationToken.IsCancellationRequested);
     }
 
     public async Task SweepAsync(CancellationToken cancellationToken)
