@@ -75,9 +75,11 @@ internal sealed partial class EngineStartup(
             return;
         }
         await claimer.ReleaseOwnLeasesAsync(cancellationToken);
+        await sweeper.SweepAsync(cancellationToken);
+        // Recovery first, job registration after: a durable job storage may still hold a lock of a node that
+        // died, and that must not keep this node from taking up its work.
         var recurring = (IRecurringJobManager)services.GetService(typeof(IRecurringJobManager))!;
         recurring.AddOrUpdate<SweepJob>("engine-sweep", HangfireJobScheduler.SharedQueue, j => j.SweepAsync(CancellationToken.None), options.Value.SweepCron);
-        await sweeper.SweepAsync(cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The engine could not prepare its database at start-up; retrying in the background")]
