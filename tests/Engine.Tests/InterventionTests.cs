@@ -183,6 +183,8 @@ public sealed class InterventionTests(ProviderDatabases databases) : IClassFixtu
         await AssertGapFreeAsync(database, fork.InstanceId);
     }
 
+    /// <summary>Events 1..LastSequence, each once. Call it when the instance is at rest (a gate, a wait, its end):
+    /// the log and the instance are read one after the other.</summary>
     internal static async Task AssertGapFreeAsync(TestDatabase database, Guid id)
     {
         await using var db = database.CreateContext();

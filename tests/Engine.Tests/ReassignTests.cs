@@ -42,6 +42,8 @@ public sealed class ReassignTests(ProviderDatabases databases) : IClassFixture<P
         await engine.Get<TaskDecisions>().DecideAsync(new DecideTask { TaskId = task.Id, Reviewer = "lena", Verb = DecisionVerb.Approve }, Cancel);
         var late = await commands.ReassignAsync(task.Id, "sam", null, new Intervention("oscar", "too late"), Cancel);
         Assert.Contains("Decided", Assert.IsType<CommandResult.Refused>(late).Reason);
+        // The log is read once the instance is at rest (it runs on after the decision).
+        await watcher.WaitAsync(s => s == WorkflowStatus.Completed, Cancel).WaitAsync(TimeSpan.FromSeconds(20), Cancel);
         await InterventionTests.AssertGapFreeAsync(database, id);
     }
 }
