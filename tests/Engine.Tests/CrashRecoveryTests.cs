@@ -41,7 +41,9 @@ public sealed class CrashRecoveryTests(ProviderDatabases databases) : IClassFixt
             var child = await ChildRun.StartAsync(database, "run");
             await child.WaitForLineAsync(l => l == "running", TimeSpan.FromSeconds(60));
             await Task.Delay(random.Next(50, 600), Cancel);
-            var aim = kill % 3;
+            // A quarter at random moments, a quarter just after a tool call, half just as a group commit starts
+            // (its window is the shortest: a COMMIT and its fsync).
+            var aim = (kill % 4) switch { 0 => 0, 1 => 1, _ => 2 };
             if (aim == 1)
             {
                 await child.WaitForLineAsync(l => l.StartsWith("tool-called ", StringComparison.Ordinal), TimeSpan.FromSeconds(5), orTimeout: true);
