@@ -116,12 +116,21 @@ public static class EngineServiceCollectionExtensions
         }
     }
 
-    private static JobStorage CreateStorage(PortalConnection connection, JobStorageKind kind) => (kind, connection.Provider) switch
+    private static JobStorage CreateStorage(PortalConnection connection, JobStorageKind? configured) =>
+        (configured ?? (connection.Provider == DatabaseProvider.Sqlite ? JobStorageKind.InMemory : JobStorageKind.Database), connection.Provider) switch
     {
         (JobStorageKind.InMemory, _) => new InMemoryStorage(),
         (JobStorageKind.Database, DatabaseProvider.Postgres) => new PostgreSqlStorage(
             new NpgsqlConnectionFactory(connection.ConnectionString, new PostgreSqlStorageOptions()),
-            new PostgreSqlStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(1), EnableLongPolling = true, PrepareSchemaIfNecessary = true }),
+            new PostgreSqlStorageOptions
+            {
+                QueuePollInterval = TimeSpan.FromSeconds(1),
+                EnableLongPolling = true,
+                PrepareSchemaIfNecessary = true,
+                // A lock row of a node that died is taken over after this long; the default (10 min) would stop
+                // delayed jobs (our timers) on every node for that long after a crash.
+                DistributedLockTimeout = TimeSpan.FromSeconds(15),
+            }),
         (JobStorageKind.Database, DatabaseProvider.SqlServer) => new SqlServerStorage(connection.ConnectionString,
             new SqlServerStorageOptions { SqlClientFactory = Microsoft.Data.SqlClient.SqlClientFactory.Instance, QueuePollInterval = TimeSpan.FromSeconds(1) }),
         _ => throw new InvalidOperationException(
