@@ -116,8 +116,7 @@ public static class EngineServiceCollectionExtensions
         }
     }
 
-    private static JobStorage CreateStorage(PortalConnection connection, JobStorageKind? configured) =>
-        (configured ?? (connection.Provider == DatabaseProvider.Sqlite ? JobStorageKind.InMemory : JobStorageKind.Database), connection.Provider) switch
+    private static JobStorage CreateStorage(PortalConnection connection, JobStorageKind kind) => (kind, connection.Provider) switch
     {
         (JobStorageKind.InMemory, _) => new InMemoryStorage(),
         (JobStorageKind.Database, DatabaseProvider.Postgres) => new PostgreSqlStorage(
