@@ -22,7 +22,7 @@ internal sealed partial class EngineStartup(
     DefinitionRegistry definitions,
     Claimer claimer,
     Sweeper sweeper,
-    IServiceProvider services,
+    IRecurringJobManager recurring,
     TimeProvider clock,
     IOptions<EngineOptions> options,
     ILogger<EngineStartup> logger) : IHostedService
@@ -78,7 +78,6 @@ internal sealed partial class EngineStartup(
         await sweeper.SweepAsync(cancellationToken);
         // Recovery first, job registration after: a durable job storage may still hold a lock of a node that
         // died, and that must not keep this node from taking up its work.
-        var recurring = (IRecurringJobManager)services.GetService(typeof(IRecurringJobManager))!;
         recurring.AddOrUpdate<SweepJob>("engine-sweep", HangfireJobScheduler.SharedQueue, j => j.SweepAsync(CancellationToken.None), options.Value.SweepCron);
     }
 

@@ -132,7 +132,7 @@ internal sealed class StepPlanner(TimeProvider clock, IOptions<EngineOptions> op
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var sequence = waiting.Row.LastSequence + 1;
-        var payload = payloadJson is null ? (JsonElement?)null : JsonDocument.Parse(payloadJson).RootElement.Clone();
+        var payload = payloadJson is null ? (JsonElement?)null : JsonSerializer.Deserialize<JsonElement>(payloadJson);
         var moved = Continue(waiting.Row with
         {
             WaitingForSignal = null, LastSequence = sequence, PendingInputJson = new StepInput(null, payload).ToJson(),

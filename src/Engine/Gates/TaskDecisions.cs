@@ -224,7 +224,7 @@ public sealed class TaskDecisions
         }
     }
 
-    private static JsonElement? Parse(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
+    private static JsonElement? Parse(string? json) => json is null ? null : JsonSerializer.Deserialize<JsonElement>(json);
 
     private static IReadOnlyList<string> Choices(HumanTask task) =>
         task.ChoicesJson is null ? [] : JsonSerializer.Deserialize<List<string>>(task.ChoicesJson, EngineJson.Options) ?? [];

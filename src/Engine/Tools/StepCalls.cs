@@ -157,7 +157,7 @@ internal sealed class StepCalls
             .ToDictionaryAsync(m => m.IdempotencyKey, m => ((string?)m.PromptJson, m.ResponseJson), Cancellation);
     }
 
-    private static JsonElement Parse(string? json) => json is null ? default : JsonDocument.Parse(json).RootElement.Clone();
+    private static JsonElement Parse(string? json) => json is null ? default : JsonSerializer.Deserialize<JsonElement>(json);
 }
 
 /// <summary>What a step's calls need from the engine.</summary>
