@@ -31,9 +31,9 @@ public sealed class EngineOptions
     [Required]
     public string SweepCron { get; set; } = "* * * * *";
 
-    /// <summary>Where Hangfire keeps its jobs: InMemory (the embedded default; the sweeper restores what a
-    /// restart loses) or Database (the portal's PostgreSQL or SQL Server). Default InMemory.</summary>
-    public JobStorageKind JobStorage { get; set; } = JobStorageKind.InMemory;
+    /// <summary>Where Hangfire keeps its jobs: InMemory (the sweeper restores what a restart loses) or Database
+    /// (the portal's PostgreSQL or SQL Server, shared by every node). Default: InMemory on SQLite, Database otherwise.</summary>
+    public JobStorageKind? JobStorage { get; set; }
 
     /// <summary>Run a Hangfire server in this process. Default true.</summary>
     public bool RunJobServer { get; set; } = true;

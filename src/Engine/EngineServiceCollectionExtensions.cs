@@ -96,26 +96,23 @@ public static class EngineServiceCollectionExtensions
     {
         // Storage and activator are this container's own (not Hangfire's process-wide defaults), so that
         // several hosts in one process (tests, a portal beside a worker) never run each other's jobs.
-        services.AddSingleton<JobStorage>(sp => CreateStorage(sp.GetRequiredService<PortalConnection>(), options.JobStorage));
+        services.AddSingleton(sp =>
+        {
+            var connection = sp.GetRequiredService<PortalConnection>();
+            return new JobStorageSchema(connection, JobStorageSchema.Resolve(options.JobStorage, connection.Provider));
+        });
+        services.AddSingleton<JobStorage>(sp => CreateStorage(sp.GetRequiredService<PortalConnection>(), sp.GetRequiredService<JobStorageSchema>().Kind));
         services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddHangfire((sp, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
             .UseLogProvider(new HangfireLogBridge(sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>())));
-        if (options.RunJobServer)
-        {
-            services.AddHangfireServer((sp, server) =>
-            {
-                var engine = sp.GetRequiredService<IOptions<EngineOptions>>().Value;
-                server.ServerName = engine.NodeName;
-                server.Queues = [engine.NodeQueue, HangfireJobScheduler.SharedQueue, "default"];
-                server.WorkerCount = engine.JobWorkers;
-                server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
-            });
-        }
+        // Started by EngineStartup once the database is prepared (and only with Engine:RunJobServer).
+        services.AddSingleton<JobServer>();
     }
 
+    // The schema is JobStorageSchema's work (at start-up, with the database reachable), never the constructors'.
     private static JobStorage CreateStorage(PortalConnection connection, JobStorageKind kind) => (kind, connection.Provider) switch
     {
         (JobStorageKind.InMemory, _) => new InMemoryStorage(),
@@ -125,13 +122,13 @@ public static class EngineServiceCollectionExtensions
             {
                 QueuePollInterval = TimeSpan.FromSeconds(1),
                 EnableLongPolling = true,
-                PrepareSchemaIfNecessary = true,
+                PrepareSchemaIfNecessary = false,
                 // A lock row of a node that died is taken over after this long; the default (10 min) would stop
                 // delayed jobs (our timers) on every node for that long after a crash.
                 DistributedLockTimeout = TimeSpan.FromSeconds(15),
             }),
         (JobStorageKind.Database, DatabaseProvider.SqlServer) => new SqlServerStorage(connection.ConnectionString,
-            new SqlServerStorageOptions { SqlClientFactory = Microsoft.Data.SqlClient.SqlClientFactory.Instance, QueuePollInterval = TimeSpan.FromSeconds(1) }),
+            new SqlServerStorageOptions { SqlClientFactory = Microsoft.Data.SqlClient.SqlClientFactory.Instance, QueuePollInterval = TimeSpan.FromSeconds(1), PrepareSchemaIfNecessary = false }),
         _ => throw new InvalidOperationException(
             $"Engine:JobStorage=Database needs PostgreSQL or SQL Server; with {connection.Provider} use InMemory (the sweeper restores what a restart loses)."),
     };

@@ -16,13 +16,15 @@ namespace ApprovalPortal.Engine;
 /// <summary>At start-up: records the registered definitions (name, version, graph), frees what an earlier
 /// run of this node held, takes up runnable work, and schedules the recurring sweeper. If the database
 /// cannot be reached, the host starts anyway (so health checks can say so) and this is retried in the
-/// background until it succeeds.</summary>
+/// background until it succeeds. This node's job server starts only after that.</summary>
 internal sealed partial class EngineStartup(
     IDbContextFactory<PortalDbContext> contexts,
     DefinitionRegistry definitions,
     Claimer claimer,
     Sweeper sweeper,
     IRecurringJobManager recurring,
+    JobStorageSchema jobSchema,
+    JobServer jobServer,
     TimeProvider clock,
     IOptions<EngineOptions> options,
     ILogger<EngineStartup> logger) : IHostedService
@@ -65,11 +67,13 @@ internal sealed partial class EngineStartup(
         catch (OperationCanceledException)
         {
         }
+        await jobServer.StopAsync(cancellationToken);
     }
 
     private async Task PrepareAsync(CancellationToken cancellationToken)
     {
         await RegisterDefinitionsAsync(cancellationToken);
+        await jobSchema.EnsureAsync(cancellationToken);
         if (!options.Value.RunJobServer)
         {
             return;
@@ -79,6 +83,7 @@ internal sealed partial class EngineStartup(
         // Recovery first, job registration after: a durable job storage may still hold a lock of a node that
         // died, and that must not keep this node from taking up its work.
         recurring.AddOrUpdate<SweepJob>("engine-sweep", HangfireJobScheduler.SharedQueue, j => j.SweepAsync(CancellationToken.None), options.Value.SweepCron);
+        await jobServer.StartAsync(cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The engine could not prepare its database at start-up; retrying in the background")]
