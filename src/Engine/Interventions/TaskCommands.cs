@@ -8,7 +8,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ApprovalPortal.Engine.Interventions;
 
-/// <summary>Routing an open task to someone else: an operator's reassignment, recorded in its workflow's log.</summary>
+/// <summary>Who works on an open task: a reviewer claims and releases it; an operator reassigns it (recorded in its
+/// workflow's log).</summary>
 public sealed class TaskCommands
 {
     private const int Attempts = 8;
@@ -79,5 +80,60 @@ public sealed class TaskCommands
             return new CommandResult.Done(task.InstanceId ?? task.Id);
         }
         return new CommandResult.Refused("The task kept changing while the reassignment was being recorded; try again.");
+    }
+
+    /// <summary>Takes the open task so that others see someone is on it. Claiming one's own claim again is a no-op;
+    /// a task claimed by someone else is refused with their name.</summary>
+    public Task<CommandResult> ClaimAsync(Guid taskId, string reviewer, CancellationToken cancellationToken = default) =>
+        ChangeClaimAsync(taskId, reviewer, claim: true, cancellationToken);
+
+    /// <summary>Gives a claimed task back to its queue; only the reviewer who holds it can.</summary>
+    public Task<CommandResult> ReleaseAsync(Guid taskId, string reviewer, CancellationToken cancellationToken = default) =>
+        ChangeClaimAsync(taskId, reviewer, claim: false, cancellationToken);
+
+    private async Task<CommandResult> ChangeClaimAsync(Guid taskId, string reviewer, bool claim, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(reviewer))
+        {
+            return new CommandResult.Refused("Say who claims or releases the task.");
+        }
+        for (var attempt = 0; attempt < Attempts; attempt++)
+        {
+            await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+            var task = await db.HumanTasks.AsNoTracking().SingleOrDefaultAsync(t => t.Id == taskId, cancellationToken);
+            if (task is null)
+            {
+                return new CommandResult.NotFound($"task {taskId}");
+            }
+            if (task.Status is not (HumanTaskStatus.Open or HumanTaskStatus.Claimed))
+            {
+                return new CommandResult.Refused($"The task is {task.Status.ToString().ToLowerInvariant()}; it can no longer be claimed or released.");
+            }
+            if (claim && task.ClaimedBy is { } holder && holder != reviewer)
+            {
+                return new CommandResult.Refused($"The task is already claimed by {holder}.");
+            }
+            if (!claim && task.ClaimedBy != reviewer)
+            {
+                return new CommandResult.Refused(task.ClaimedBy is null ? "The task is not claimed." : $"The task is claimed by {task.ClaimedBy}; only they can release it.");
+            }
+            if (claim && task.ClaimedBy == reviewer)
+            {
+                return new CommandResult.Done(task.InstanceId ?? task.Id);
+            }
+            var result = await _committer.CommitAsync([Statements.UpdateTaskClaim(task.Id, task.Version, claim ? reviewer : null, _clock.GetUtcNow().UtcDateTime)]);
+            if (result.Status == CommitStatus.Conflict)
+            {
+                continue;
+            }
+            if (!result.IsCommitted)
+            {
+                return new CommandResult.Refused($"The change could not be stored: {result.Error?.Message}");
+            }
+            await _notifications.TaskChangedAsync(new TaskNotification(task.Id, task.InstanceId, claim ? TaskChange.Claimed : TaskChange.Released,
+                claim ? HumanTaskStatus.Claimed : HumanTaskStatus.Open, task.Assignee, task.CandidateGroup, reviewer, null));
+            return new CommandResult.Done(task.InstanceId ?? task.Id);
+        }
+        return new CommandResult.Refused("The task kept changing while the claim was being recorded; try again.");
     }
 }

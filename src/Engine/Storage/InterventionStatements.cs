@@ -1,4 +1,5 @@
 using ApprovalPortal.Data.Incidents;
+using ApprovalPortal.Data.Tasks;
 
 namespace ApprovalPortal.Engine.Storage;
 
@@ -57,6 +58,20 @@ internal static partial class Statements
         [
             new("id", SqlValue.Id(taskId)), new("expectedVersion", SqlValue.Int(expectedVersion)), new("assignee", SqlValue.Text(assignee)),
             new("candidateGroup", SqlValue.Text(candidateGroup)), new("level", SqlValue.Int(escalationLevel)), new("now", SqlValue.Time(now)),
+        ],
+        ExpectRows: 1);
+
+    /// <summary>Takes (claimedBy set) or gives back (null) an open task, if nobody changed it since it was read.</summary>
+    public static SqlStatement UpdateTaskClaim(Guid taskId, long expectedVersion, string? claimedBy, DateTime now) => new(
+        """
+        UPDATE "HumanTasks" SET "Status" = @status, "ClaimedBy" = @claimedBy, "ClaimedAt" = @claimedAt,
+            "Version" = "Version" + 1, "UpdatedAt" = @now
+        WHERE "Id" = @id AND "Version" = @expectedVersion AND "Status" IN ('Open', 'Claimed')
+        """,
+        [
+            new("id", SqlValue.Id(taskId)), new("expectedVersion", SqlValue.Int(expectedVersion)),
+            new("status", SqlValue.Enum<HumanTaskStatus>(claimedBy is null ? HumanTaskStatus.Open : HumanTaskStatus.Claimed)),
+            new("claimedBy", SqlValue.Text(claimedBy)), new("claimedAt", SqlValue.Time(claimedBy is null ? null : now)), new("now", SqlValue.Time(now)),
         ],
         ExpectRows: 1);
 

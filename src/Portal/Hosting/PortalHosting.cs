@@ -2,6 +2,7 @@ using ApprovalPortal.Data;
 using ApprovalPortal.Engine;
 using ApprovalPortal.Portal.Components;
 using ApprovalPortal.Portal.Samples;
+using ApprovalPortal.Portal.Security;
 using MudBlazor.Services;
 
 namespace ApprovalPortal.Portal.Hosting;
@@ -12,6 +13,7 @@ public static class PortalHosting
     public static WebApplicationBuilder AddPortal(this WebApplicationBuilder builder)
     {
         builder.AddRepositoryDevelopmentSettings();
+        builder.AddPortalAuthentication();
         builder.Services.AddApprovalData(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddApprovalEngine(builder.Configuration).AddSampleAgents();
         builder.Services.AddSampleSeeding(builder.Configuration);
@@ -32,9 +34,12 @@ public static class PortalHosting
             app.UseHsts();
         }
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
-        app.MapStaticAssets();
+        app.MapStaticAssets().AllowAnonymous();
         app.MapPortalHealth();
+        app.MapPortalAccount();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

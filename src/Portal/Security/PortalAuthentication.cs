@@ -1,0 +1,100 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Identity.Web;
+
+namespace ApprovalPortal.Portal.Security;
+
+/// <summary>How people sign in here.</summary>
+public enum SignInMode
+{
+    /// <summary>Microsoft Entra ID over OpenID Connect (an <c>AzureAd</c> section with a ClientId is configured).</summary>
+    EntraId,
+
+    /// <summary>Development only: pick one of the seeded demo users.</summary>
+    LocalDemo,
+}
+
+/// <summary>The sign-in mode in force, for pages that offer sign-in.</summary>
+public sealed record SignInSettings(SignInMode Mode);
+
+/// <summary>Sign-in, roles and the authorization every page, endpoint and hub method goes through.</summary>
+public static class PortalAuthentication
+{
+    /// <summary>The configuration section of Microsoft.Identity.Web.</summary>
+    public const string EntraSection = "AzureAd";
+
+    /// <summary>Entra ID when configured; else the local demo sign-in, which only Development allows.</summary>
+    public static SignInMode ResolveMode(IConfiguration configuration, IHostEnvironment environment)
+    {
+        if (!string.IsNullOrWhiteSpace(configuration[$"{EntraSection}:ClientId"]))
+        {
+            return SignInMode.EntraId;
+        }
+        if (environment.IsDevelopment())
+        {
+            return SignInMode.LocalDemo;
+        }
+        throw new InvalidOperationException(
+            $"ApprovalPortal has no identity provider configured for the '{environment.EnvironmentName}' environment. " +
+            $"Configure Microsoft Entra ID in the '{EntraSection}' section (Instance, TenantId, ClientId, and ClientSecret or ClientCertificates). " +
+            "The local demo sign-in is only available in Development.");
+    }
+
+    /// <summary>Adds authentication for the resolved mode, the portal's claims and its policies.</summary>
+    public static WebApplicationBuilder AddPortalAuthentication(this WebApplicationBuilder builder)
+    {
+        var mode = ResolveMode(builder.Configuration, builder.Environment);
+        var services = builder.Services;
+        services.AddSingleton(new SignInSettings(mode));
+        if (mode == SignInMode.EntraId)
+        {
+            services.AddAuthentication(OpenIdConnectDefaults.AuthenticationScheme)
+                .AddMicrosoftIdentityWebApp(builder.Configuration.GetSection(EntraSection));
+        }
+        else
+        {
+            services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie();
+            services.AddHostedService<DemoDirectorySeeder>();
+        }
+        services.Configure<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme, cookie =>
+        {
+            cookie.Cookie.Name = "ApprovalPortal.Auth";
+            cookie.LoginPath = "/account/signin";
+            cookie.AccessDeniedPath = "/forbidden";
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(10);
+            cookie.SlidingExpiration = true;
+        });
+        services.AddAuthorizationBuilder().AddPortalPolicies();
+        services.AddCascadingAuthenticationState();
+        services.AddMemoryCache();
+        services.AddSingleton<UserDirectory>();
+        services.AddTransient<IClaimsTransformation, PortalClaimsTransformation>();
+        return builder;
+    }
+
+    /// <summary>Sign-out, and (with Entra ID) the challenge that starts a sign-in.</summary>
+    public static IEndpointRouteBuilder MapPortalAccount(this IEndpointRouteBuilder app)
+    {
+        var account = app.MapGroup("/account");
+        account.MapGet("/challenge", (string? returnUrl, SignInSettings settings) => settings.Mode == SignInMode.EntraId
+                ? Results.Challenge(new AuthenticationProperties { RedirectUri = LocalOrHome(returnUrl) }, [OpenIdConnectDefaults.AuthenticationScheme])
+                : Results.Redirect("/account/signin"))
+            .AllowAnonymous();
+        account.MapPost("/signout", (SignInSettings settings, [FromForm] string? returnUrl) => Results.SignOut(
+                new AuthenticationProperties { RedirectUri = settings.Mode == SignInMode.EntraId ? "/" : "/account/signin" },
+                settings.Mode == SignInMode.EntraId
+                    ? [CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme]
+                    : [CookieAuthenticationDefaults.AuthenticationScheme]))
+            .AllowAnonymous();
+        return app;
+    }
+
+    /// <summary>Only addresses on this site are followed after sign-in; anything else goes home.</summary>
+    public static string LocalOrHome(string? returnUrl) =>
+        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
+            && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
+            ? returnUrl
+            : "/";
+}
