@@ -27,7 +27,7 @@ public sealed class PayloadSchema
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The schema is agent input: any way it fails to load is a message for the reviewer, not a crash.
-            return new SchemaLoad(null, $"The agent's schema could not be read: {ex.Message}");
+            return new SchemaLoad(null, $"The agent's schema could not be read: {ex.GetBaseException().Message}");
         }
     }
 

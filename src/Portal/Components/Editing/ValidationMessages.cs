@@ -14,14 +14,14 @@ internal static partial class ValidationMessages
         return error.Kind switch
         {
             ValidationErrorKind.PropertyRequired => "Required.",
-            ValidationErrorKind.StringTooShort => $"At least {schema?.MinLength} characters.",
-            ValidationErrorKind.StringTooLong => $"At most {schema?.MaxLength} characters.",
+            ValidationErrorKind.StringTooShort => $"At least {Count(schema?.MinLength, "character")}.",
+            ValidationErrorKind.StringTooLong => $"At most {Count(schema?.MaxLength, "character")}.",
             ValidationErrorKind.PatternMismatch => $"Must match the pattern {schema?.Pattern}.",
             ValidationErrorKind.NumberTooSmall => Lower(schema),
             ValidationErrorKind.NumberTooBig or ValidationErrorKind.IntegerTooBig => Upper(schema),
             ValidationErrorKind.NumberNotMultipleOf or ValidationErrorKind.IntegerNotMultipleOf => $"Must be a multiple of {Number(schema?.MultipleOf)}.",
-            ValidationErrorKind.TooFewItems => $"At least {schema?.MinItems} items.",
-            ValidationErrorKind.TooManyItems => $"At most {schema?.MaxItems} items.",
+            ValidationErrorKind.TooFewItems => $"At least {Count(schema?.MinItems, "item")}.",
+            ValidationErrorKind.TooManyItems => $"At most {Count(schema?.MaxItems, "item")}.",
             ValidationErrorKind.ItemsNotUnique => "Items must all be different.",
             ValidationErrorKind.NotInEnumeration => $"Must be one of: {string.Join(", ", schema?.Enumeration.Select(Literal) ?? [])}.",
             ValidationErrorKind.StringExpected => "Must be text.",
@@ -61,6 +61,8 @@ internal static partial class ValidationMessages
         (null, { } exclusive, _) => $"Must be less than {Number(exclusive)}.",
         _ => "Too big.",
     };
+
+    private static string Count(int? count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 
     private static string Number(decimal? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "?";
 
