@@ -47,6 +47,15 @@ public sealed class SchemaFormTests : MudComponentTest
     }
 
     [Fact]
+    public void Render_ValidPayload_ReportsNoErrorsAtOnce()
+    {
+        RenderForm(Payloads.PaymentWith());
+
+        Assert.NotNull(_reported);
+        Assert.Empty(_reported);
+    }
+
+    [Fact]
     public void EditString_EmitsTheNewString_AndLeavesTheInputValueUntouched()
     {
         var original = Payloads.PaymentWith();
@@ -120,6 +129,16 @@ public sealed class SchemaFormTests : MudComponentTest
         Input(form, "/due").Change("2027-01-31");
 
         Assert.Equal("2027-01-31", _emitted!["due"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void DateThatIsNotADate_StaysVisibleAsText_WithTheError()
+    {
+        var form = RenderForm(Payloads.PaymentWith(p => p["due"] = "next Tuesday"));
+
+        Assert.Equal("text", Input(form, "/due").GetAttribute("type"));
+        Assert.Equal("next Tuesday", Input(form, "/due").GetAttribute("value"));
+        Assert.Contains("Must be a date (yyyy-MM-dd).", Field(form, "/due").TextContent);
     }
 
     [Fact]
@@ -337,6 +356,17 @@ public sealed class SchemaFormTests : MudComponentTest
 
         Assert.Contains("internalId", Field(form, "/internalId").TextContent);
         Assert.Equal("""{"system":"erp","id":7}""", _emitted!["internalId"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void PropertyTheSchemaForbids_ShowsWhyBesideIt()
+    {
+        const string schema = """{ "type": "object", "additionalProperties": false, "properties": { "a": { "type": "string" } } }""";
+
+        var form = RenderForm(JsonNode.Parse("""{ "a": "x", "b": 1 }"""), schema);
+
+        Assert.Contains("Not allowed: the schema does not define this field.", Field(form, "/b").TextContent);
+        Assert.Equal([new PayloadError("/b", "Not allowed: the schema does not define this field.")], _reported!);
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed record FieldSpec(string Path, string Label, string? Description, b
 
     /// <summary>The field for element <paramref name="index"/> of an array whose items follow <paramref name="itemSchema"/>.</summary>
     public static FieldSpec ForItem(string arrayPath, int index, JsonSchema itemSchema) =>
-        Create(JsonPointer.Append(arrayPath, index), itemSchema, $"Item {index + 1}", required: true);
+        Create(JsonPointer.Append(arrayPath, index), itemSchema, $"Item {index + 1}", required: false);
 
     /// <summary>The field for the whole payload.</summary>
     public static FieldSpec ForRoot(JsonSchema schema) => Create("", schema, "Payload", required: true);

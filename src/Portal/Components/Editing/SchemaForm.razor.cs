@@ -17,7 +17,7 @@ public partial class SchemaForm
     private bool _hasValue;
     private JsonNode? _lastValue;
     private JsonNode? _lastEmitted;
-    private IReadOnlyList<PayloadError> _reported = [];
+    private IReadOnlyList<PayloadError>? _reported;
 
     /// <summary>Creates the form with an empty document.</summary>
     public SchemaForm()
@@ -95,7 +95,8 @@ public partial class SchemaForm
     private async Task ReportErrorsAsync()
     {
         var errors = Errors;
-        if (!errors.SequenceEqual(_reported))
+        // The first result is always reported: a parent may hold errors from another view of the same payload.
+        if (_reported is null || !errors.SequenceEqual(_reported))
         {
             _reported = errors;
             await ErrorsChanged.InvokeAsync(errors);
