@@ -1,0 +1,63 @@
+using System.Text.Json.Nodes;
+using NJsonSchema;
+using NJsonSchema.Validation;
+
+namespace ApprovalPortal.Portal.Components.Editing;
+
+/// <summary>The JSON Schema an agent sent with its proposal, ready to validate edited payloads.</summary>
+public sealed class PayloadSchema
+{
+    private PayloadSchema(JsonSchema root) => Root = root;
+
+    /// <summary>The parsed schema, with local <c>$ref</c>s resolved.</summary>
+    public JsonSchema Root { get; }
+
+    /// <summary>Reads <paramref name="schemaJson"/>; <see cref="SchemaLoad.Problem"/> says why when it cannot be used.</summary>
+    public static async Task<SchemaLoad> LoadAsync(string? schemaJson, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(schemaJson))
+        {
+            return new SchemaLoad(null, null);
+        }
+        try
+        {
+            var root = await JsonSchema.FromJsonAsync(schemaJson, documentPath: null, LocalReferencesOnly.Create, cancellationToken);
+            return new SchemaLoad(new PayloadSchema(root), null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The schema is agent input: any way it fails to load is a message for the reviewer, not a crash.
+            return new SchemaLoad(null, $"The agent's schema could not be read: {ex.GetBaseException().Message}");
+        }
+    }
+
+    /// <summary>Every way <paramref name="value"/> breaks the schema, with JSON Pointer paths, in document order.</summary>
+    public IReadOnlyList<PayloadError> Validate(JsonNode? value)
+    {
+        var pointers = ValidationErrorPaths.Index(value);
+        var errors = new List<PayloadError>();
+        foreach (var error in Root.Validate(value?.ToJsonString() ?? "null").SelectMany(Leaves))
+        {
+            var found = new PayloadError(ValidationErrorPaths.ToPointer(error, pointers), ValidationMessages.For(error));
+            if (!errors.Contains(found))
+            {
+                errors.Add(found);
+            }
+        }
+        return errors;
+    }
+
+    // An invalid array item or allOf part wraps the errors that say what is wrong; anyOf and oneOf
+    // wrap one error per alternative, which would only confuse, so those stay a single message.
+    private static IEnumerable<ValidationError> Leaves(ValidationError error) =>
+        error is ChildSchemaValidationError wrapper && error.Kind is ValidationErrorKind.ArrayItemNotValid
+            or ValidationErrorKind.AdditionalItemNotValid or ValidationErrorKind.AdditionalPropertiesNotValid
+            or ValidationErrorKind.NotAllOf
+            ? wrapper.Errors.Values.SelectMany(e => e).SelectMany(Leaves)
+            : [error];
+}
+
+/// <summary>The outcome of <see cref="PayloadSchema.LoadAsync"/>: a schema, a problem, or neither when none was sent.</summary>
+/// <param name="Schema">The usable schema, if any.</param>
+/// <param name="Problem">Why the schema sent could not be used, if it could not.</param>
+public sealed record SchemaLoad(PayloadSchema? Schema, string? Problem);
