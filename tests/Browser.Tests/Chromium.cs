@@ -37,6 +37,15 @@ public sealed class Chromium : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>Signs in through the Development sign-in page as a demo user and waits for the interactive page it returns to.</summary>
+    public static async Task SignInAsync(IPage page, string userName, string returnUrl = "/")
+    {
+        await page.GotoAsync("/account/signin?returnUrl=" + Uri.EscapeDataString(returnUrl));
+        await page.Locator($"button[data-user='{userName}']").ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/account/signin", StringComparison.Ordinal));
+        await page.Locator("[data-interactive=true]").WaitForAsync();
+    }
+
     public static async Task ScreenshotAsync(IPage page, string name)
     {
         var folder = Environment.GetEnvironmentVariable("TEST_ARTIFACTS") ?? Path.Combine(AppContext.BaseDirectory, "artifacts");

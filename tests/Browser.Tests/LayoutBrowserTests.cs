@@ -10,8 +10,7 @@ public sealed class LayoutBrowserTests(Chromium chromium) : IClassFixture<Chromi
     public async Task Layout_InChromium_NavigatesToTheInbox_AndSwitchesTheTheme()
     {
         var page = await chromium.NewPageAsync(_portal.BaseAddress);
-        await page.GotoAsync("/");
-        await page.Locator("[data-interactive=true]").WaitForAsync();
+        await Chromium.SignInAsync(page, "ada.admin");
         await Assertions.Expect(page.Locator(".mud-appbar")).ToContainTextAsync("ApprovalPortal");
         await Chromium.ScreenshotAsync(page, "layout-overview");
 

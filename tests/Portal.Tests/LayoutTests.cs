@@ -11,7 +11,9 @@ public sealed class LayoutTests : IAsyncLifetime
     [Fact]
     public async Task Home_ServesTheMudBlazorLayout_WithNavigationToEveryArea()
     {
-        var html = await _portal.CreateClient().GetStringAsync("/", Cancel);
+        var admin = await _portal.SignedInClientAsync("ada.admin", Cancel);
+
+        var html = await admin.GetStringAsync("/", Cancel);
 
         Assert.Contains("mud-appbar", html);
         Assert.Contains("mud-drawer", html);
@@ -44,7 +46,9 @@ public sealed class LayoutTests : IAsyncLifetime
     [InlineData("/admin", "Admin", "admins")]
     public async Task AreaPage_BeforeItsFeatureIsBuilt_SaysWhatWillBeThere(string path, string title, string audience)
     {
-        var html = await _portal.CreateClient().GetStringAsync(path, Cancel);
+        var admin = await _portal.SignedInClientAsync("ada.admin", Cancel);
+
+        var html = await admin.GetStringAsync(path, Cancel);
 
         Assert.Contains($">{title}</h4>", html);
         Assert.Contains($"For {audience}. Not built yet", html);
@@ -53,7 +57,9 @@ public sealed class LayoutTests : IAsyncLifetime
     [Fact]
     public async Task UnknownAddress_Answers404_WithTheLayout()
     {
-        var response = await _portal.CreateClient().GetAsync("/no-such-page", Cancel);
+        var reviewer = await _portal.SignedInClientAsync("elena.fischer", Cancel);
+
+        var response = await reviewer.GetAsync("/no-such-page", Cancel);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Contains("There is nothing at this address", await response.Content.ReadAsStringAsync(Cancel));

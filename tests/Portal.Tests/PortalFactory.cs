@@ -7,7 +7,7 @@ namespace ApprovalPortal.Portal.Tests;
 
 /// <summary>The real portal in Development, on a database of the test's choosing. Settings go through
 /// UseSetting because Program reads them while it registers services, before the app is built.</summary>
-public sealed class PortalFactory(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
+public sealed class PortalFactory(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null, string environment = "Development")
     : WebApplicationFactory<Program>
 {
     private const string SeedSetting = "Seed:SampleWorkflows";
@@ -23,11 +23,38 @@ public sealed class PortalFactory(IReadOnlyDictionary<string, string?> settings,
     public static PortalFactory Embedded(string dataFolder, bool seed = false) =>
         new(new Dictionary<string, string?> { ["Database:DataFolder"] = dataFolder, [SeedSetting] = seed ? "true" : "false" });
 
+    /// <summary>A client signed in through the Development sign-in page as one of the demo users (the real form post,
+    /// with its antiforgery token); it keeps the cookie for later requests.</summary>
+    public async Task<HttpClient> SignedInClientAsync(string userName, CancellationToken cancellationToken)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var response = await PostSignInAsync(client, userName, cancellationToken);
+        if (response.StatusCode != System.Net.HttpStatusCode.Redirect)
+        {
+            throw new InvalidOperationException($"Signing in as {userName} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+        }
+        return client;
+    }
+
+    /// <summary>Posts the sign-in form as <paramref name="userName"/> and returns the answer.</summary>
+    public static async Task<HttpResponseMessage> PostSignInAsync(HttpClient client, string userName, CancellationToken cancellationToken)
+    {
+        var page = await client.GetStringAsync("/account/signin", cancellationToken);
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        return await client.PostAsync("/account/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "demo-signin",
+            ["__RequestVerificationToken"] = token,
+            ["UserName"] = userName,
+            ["FormReturnUrl"] = "/",
+        }), cancellationToken);
+    }
+
     public static string NewDataFolder() => Path.Combine(Path.GetTempPath(), "approvalportal-tests", Guid.NewGuid().ToString("N"), "data");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(environment);
         // The repository's Development settings seed sample workflows; a test gets them only when it asks.
         if (!settings.ContainsKey(SeedSetting))
         {
