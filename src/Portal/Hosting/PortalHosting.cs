@@ -1,8 +1,10 @@
 using ApprovalPortal.Data;
 using ApprovalPortal.Engine;
 using ApprovalPortal.Portal.Components;
+using ApprovalPortal.Portal.Live;
 using ApprovalPortal.Portal.Samples;
 using ApprovalPortal.Portal.Security;
+using ApprovalPortal.Portal.Tasks;
 using MudBlazor.Services;
 
 namespace ApprovalPortal.Portal.Hosting;
@@ -17,6 +19,8 @@ public static class PortalHosting
         builder.Services.AddApprovalData(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddApprovalEngine(builder.Configuration).AddSampleAgents();
         builder.Services.AddSampleSeeding(builder.Configuration);
+        builder.Services.AddLiveUpdates();
+        builder.Services.AddSingleton<TaskDetailsQuery>();
         builder.Services.AddPortalHealthChecks();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
@@ -40,6 +44,7 @@ public static class PortalHosting
         app.MapStaticAssets().AllowAnonymous();
         app.MapPortalHealth();
         app.MapPortalAccount();
+        app.MapHub<PortalHub>(PortalHub.Path);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

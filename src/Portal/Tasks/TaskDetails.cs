@@ -1,0 +1,66 @@
+using ApprovalPortal.Data;
+using ApprovalPortal.Data.Invocations;
+using ApprovalPortal.Data.Tasks;
+using Microsoft.EntityFrameworkCore;
+
+namespace ApprovalPortal.Portal.Tasks;
+
+/// <summary>Everything the task page shows: the task with its decisions, the workflow it belongs to, and the model and
+/// tool calls of that workflow (the agent's reasoning trace).</summary>
+public sealed record TaskDetails(
+    HumanTask Task,
+    string? Definition,
+    string? BusinessKey,
+    IReadOnlyList<TraceEntry> Trace);
+
+/// <summary>One model or tool call of the trace. Prompt, response, arguments and results are the agent's: untrusted text.</summary>
+public sealed record TraceEntry(
+    string Kind,
+    string Name,
+    string? Step,
+    DateTime StartedAt,
+    double DurationMs,
+    InvocationStatus Status,
+    long? InputTokens,
+    long? OutputTokens,
+    string? Input,
+    string? Output,
+    string? Error);
+
+/// <summary>Loads <see cref="TaskDetails"/>.</summary>
+public sealed class TaskDetailsQuery(IDbContextFactory<PortalDbContext> contexts)
+{
+    // A trace longer than this is cut (the oldest calls are kept: they led to the proposal).
+    private const int TraceLimit = 200;
+
+    /// <summary>The task's details, or null when there is no such task.</summary>
+    public async Task<TaskDetails?> LoadAsync(Guid taskId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var task = await db.HumanTasks.AsNoTracking().Include(t => t.Decisions)
+            .SingleOrDefaultAsync(t => t.Id == taskId, cancellationToken);
+        if (task is null)
+        {
+            return null;
+        }
+        if (task.InstanceId is not { } instanceId)
+        {
+            return new TaskDetails(task, null, null, []);
+        }
+        var instance = await db.WorkflowInstances.AsNoTracking()
+            .Where(i => i.Id == instanceId).Select(i => new { i.DefinitionName, i.BusinessKey })
+            .SingleOrDefaultAsync(cancellationToken);
+        var models = await db.ModelInvocations.AsNoTracking()
+            .Where(m => m.InstanceId == instanceId && m.StartedAt <= task.CreatedAt)
+            .OrderBy(m => m.StartedAt).Take(TraceLimit).ToListAsync(cancellationToken);
+        var tools = await db.ToolInvocations.AsNoTracking()
+            .Where(t => t.InstanceId == instanceId && t.StartedAt <= task.CreatedAt)
+            .OrderBy(t => t.StartedAt).Take(TraceLimit).ToListAsync(cancellationToken);
+        var trace = models.Select(m => new TraceEntry("Model", m.Model, m.StepName, m.StartedAt, m.DurationMs, m.Status, m.InputTokens, m.OutputTokens,
+                m.PromptJson, m.ResponseJson, m.Error))
+            .Concat(tools.Select(t => new TraceEntry("Tool", t.ToolName, t.StepName, t.StartedAt, t.DurationMs, t.Status, null, null,
+                t.ArgumentsJson, t.ResultJson, t.Error)))
+            .OrderBy(e => e.StartedAt).Take(TraceLimit).ToList();
+        return new TaskDetails(task, instance?.DefinitionName, instance?.BusinessKey, trace);
+    }
+}
