@@ -7,9 +7,30 @@ internal static class BenchmarkCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args.Length > 0 && args[0] == "inbox-query")
+        {
+            return await InboxQueryBenchmark.RunAsync(new InboxQueryOptions
+            {
+                Provider = Value(args, "--provider") ?? "sqlite",
+                Tasks = int.Parse(Value(args, "--tasks") ?? "100000", CultureInfo.InvariantCulture),
+                Decided = int.Parse(Value(args, "--decided") ?? "0", CultureInfo.InvariantCulture),
+                Instances = int.Parse(Value(args, "--instances") ?? "100", CultureInfo.InvariantCulture),
+                PayloadBytes = int.Parse(Value(args, "--payload") ?? "4096", CultureInfo.InvariantCulture),
+                Runs = int.Parse(Value(args, "--runs") ?? "200", CultureInfo.InvariantCulture),
+                Warmup = int.Parse(Value(args, "--warmup") ?? "20", CultureInfo.InvariantCulture),
+                Plans = !args.Contains("--no-plans"),
+                Keep = args.Contains("--keep"),
+                Postgres = Value(args, "--pg") ?? Environment.GetEnvironmentVariable("BENCH_PG") ?? "Host=127.0.0.1;Port=55532;Username=postgres",
+                DataFolder = Value(args, "--data") ?? Environment.GetEnvironmentVariable("BENCH_DIR"),
+            });
+        }
         if (args.Length == 0 || args[0] != "approval-loop")
         {
-            Console.Error.WriteLine("usage: approval-loop --provider sqlite|postgres [--n 2000] [--c 16] [--warmup 50] [--json FILE] [--pg CONNECTION] [--data DIR]");
+            Console.Error.WriteLine("""
+                usage: approval-loop --provider sqlite|postgres [--n 2000] [--c 16] [--warmup 50] [--json FILE] [--pg CONNECTION] [--data DIR]
+                       inbox-query --provider sqlite|postgres [--tasks 100000] [--runs 200] [--warmup 20] [--decided 0] [--instances 100]
+                                   [--payload 4096] [--pg CONNECTION] [--data DIR] [--no-plans] [--keep]
+                """);
             return 2;
         }
         var options = new ApprovalLoopOptions

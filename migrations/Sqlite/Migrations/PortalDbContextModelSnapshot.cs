@@ -809,21 +809,35 @@ namespace ApprovalPortal.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("DecidedAt");
+
                     b.HasIndex("EscalationPolicyId");
 
                     b.HasIndex("InstanceId");
 
-                    b.HasIndex("Status", "DecidedAt");
+                    b.HasIndex(new[] { "Assignee", "DueAt", "CreatedAt", "Id" }, "IX_HumanTasks_Inbox_Assignee_Due")
+                        .HasFilter("\"Status\" IN ('Open', 'Claimed') AND \"Assignee\" IS NOT NULL");
 
-                    b.HasIndex("Status", "DueAt");
+                    b.HasIndex(new[] { "Assignee", "Priority", "DueAt", "CreatedAt", "Id" }, "IX_HumanTasks_Inbox_Assignee_Priority")
+                        .HasFilter("\"Status\" IN ('Open', 'Claimed') AND \"Assignee\" IS NOT NULL");
 
-                    b.HasIndex("Status", "Assignee", "DueAt");
+                    b.HasIndex(new[] { "ClaimedBy", "DueAt", "CreatedAt", "Id" }, "IX_HumanTasks_Inbox_ClaimedBy_Due")
+                        .HasFilter("\"Status\" IN ('Open', 'Claimed') AND \"ClaimedBy\" IS NOT NULL");
 
-                    b.HasIndex("Status", "Assignee", "Priority");
+                    b.HasIndex(new[] { "ClaimedBy", "Priority", "DueAt", "CreatedAt", "Id" }, "IX_HumanTasks_Inbox_ClaimedBy_Priority")
+                        .HasFilter("\"Status\" IN ('Open', 'Claimed') AND \"ClaimedBy\" IS NOT NULL");
 
-                    b.HasIndex("Status", "CandidateGroup", "DueAt");
+                    b.HasIndex(new[] { "DueAt", "CreatedAt", "Id", "Kind", "Risk", "InstanceId", "Status" }, "IX_HumanTasks_Inbox_Due")
+                        .HasFilter("\"Status\" IN ('Open', 'Claimed')");
 
-                    b.HasIndex("Status", "CandidateGroup", "Priority");
+                    b.HasIndex(new[] { "CandidateGroup", "DueAt", "CreatedAt", "Id", "Kind", "Risk", "InstanceId", "Status" }, "IX_HumanTasks_Inbox_Group_Due")
+                        .HasFilter("\"Status\" IN ('Open', 'Claimed')");
+
+                    b.HasIndex(new[] { "CandidateGroup", "Priority", "DueAt", "CreatedAt", "Id", "Kind", "Risk", "InstanceId", "Status" }, "IX_HumanTasks_Inbox_Group_Priority")
+                        .HasFilter("\"Status\" IN ('Open', 'Claimed')");
+
+                    b.HasIndex(new[] { "Priority", "DueAt", "CreatedAt", "Id", "Kind", "Risk", "InstanceId", "Status" }, "IX_HumanTasks_Inbox_Priority")
+                        .HasFilter("\"Status\" IN ('Open', 'Claimed')");
 
                     b.ToTable("HumanTasks");
                 });

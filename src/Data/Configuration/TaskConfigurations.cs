@@ -7,6 +7,9 @@ namespace ApprovalPortal.Data.Configuration;
 
 internal sealed class HumanTaskConfiguration : IEntityTypeConfiguration<HumanTask>
 {
+    /// <summary>Open or claimed: the tasks an inbox shows. Double-quoted identifiers work on all three providers.</summary>
+    public const string ActiveFilter = "\"Status\" IN ('Open', 'Claimed')";
+
     public void Configure(EntityTypeBuilder<HumanTask> b)
     {
         b.Property(t => t.Title).HasMaxLength(Lengths.Title);
@@ -21,14 +24,39 @@ internal sealed class HumanTaskConfiguration : IEntityTypeConfiguration<HumanTas
         b.HasOne(t => t.EscalationPolicy).WithMany().HasForeignKey(t => t.EscalationPolicyId).OnDelete(DeleteBehavior.SetNull);
         b.HasMany(t => t.Decisions).WithOne().HasForeignKey(d => d.TaskId).OnDelete(DeleteBehavior.Cascade);
 
-        // The inbox: open tasks of a person or a queue, by due time or by priority.
-        b.HasIndex(t => new { t.Status, t.Assignee, t.DueAt });
-        b.HasIndex(t => new { t.Status, t.CandidateGroup, t.DueAt });
-        b.HasIndex(t => new { t.Status, t.Assignee, t.Priority });
-        b.HasIndex(t => new { t.Status, t.CandidateGroup, t.Priority });
-        // Escalation sweeps and dashboards: open tasks by due time; decided tasks by decision time.
-        b.HasIndex(t => new { t.Status, t.DueAt });
-        b.HasIndex(t => new { t.Status, t.DecidedAt });
+        // The inbox (src/Portal/Inbox): partial indexes over active tasks only, so they stay the size of
+        // the backlog however much history accumulates. A query uses them only when it repeats the filter
+        // word for word (SQLite compares the expressions; PostgreSQL and SQL Server need literals, not
+        // parameters), so InboxQuery writes the same two statuses as constants.
+        // Queues in due order and in priority order: key columns give the order, Id makes it total (engine
+        // commits give many tasks the same times), and Kind, Risk and InstanceId let counts and filters be
+        // answered from the index alone (the JSON columns stored before them make table reads expensive).
+        // Status is there for SQLite, which otherwise reads the table to check the filter of the index again.
+        b.HasIndex(t => new { t.CandidateGroup, t.DueAt, t.CreatedAt, t.Id, t.Kind, t.Risk, t.InstanceId, t.Status }, "IX_HumanTasks_Inbox_Group_Due")
+            .HasFilter(ActiveFilter);
+        b.HasIndex(t => new { t.CandidateGroup, t.Priority, t.DueAt, t.CreatedAt, t.Id, t.Kind, t.Risk, t.InstanceId, t.Status }, "IX_HumanTasks_Inbox_Group_Priority")
+            .HasFilter(ActiveFilter);
+        // Administrators see every queue at once.
+        b.HasIndex(t => new { t.DueAt, t.CreatedAt, t.Id, t.Kind, t.Risk, t.InstanceId, t.Status }, "IX_HumanTasks_Inbox_Due")
+            .HasFilter(ActiveFilter);
+        b.HasIndex(t => new { t.Priority, t.DueAt, t.CreatedAt, t.Id, t.Kind, t.Risk, t.InstanceId, t.Status }, "IX_HumanTasks_Inbox_Priority")
+            .HasFilter(ActiveFilter);
+        // A person's own tasks, assigned or claimed: few, so no covering columns, but in both orders, or
+        // SQLite reads a whole priority (or all tasks without a due time) from an index that has the order.
+        // The IS NOT NULL keeps the many unassigned, unclaimed tasks out; "Assignee" = @me implies it.
+        b.HasIndex(t => new { t.Assignee, t.DueAt, t.CreatedAt, t.Id }, "IX_HumanTasks_Inbox_Assignee_Due")
+            .HasFilter(ActiveFilter + " AND \"Assignee\" IS NOT NULL");
+        b.HasIndex(t => new { t.Assignee, t.Priority, t.DueAt, t.CreatedAt, t.Id }, "IX_HumanTasks_Inbox_Assignee_Priority")
+            .HasFilter(ActiveFilter + " AND \"Assignee\" IS NOT NULL");
+        b.HasIndex(t => new { t.ClaimedBy, t.DueAt, t.CreatedAt, t.Id }, "IX_HumanTasks_Inbox_ClaimedBy_Due")
+            .HasFilter(ActiveFilter + " AND \"ClaimedBy\" IS NOT NULL");
+        b.HasIndex(t => new { t.ClaimedBy, t.Priority, t.DueAt, t.CreatedAt, t.Id }, "IX_HumanTasks_Inbox_ClaimedBy_Priority")
+            .HasFilter(ActiveFilter + " AND \"ClaimedBy\" IS NOT NULL");
+        // Dashboards: decided tasks by decision time (only a closing decision sets it). Open tasks by due time
+        // are IX_HumanTasks_Inbox_Due. No index leads with Status: without statistics (SQLite has none
+        // unless ANALYZE runs) the planner takes an equality on a leading column for a few rows and prefers
+        // such an index to the inbox's, then reads and sorts every active task (measured: 450 ms at 100,000).
+        b.HasIndex(t => t.DecidedAt);
         b.HasIndex(t => t.InstanceId);
     }
 }
