@@ -27,5 +27,6 @@ public sealed class LivePortal : WebApplicationFactory<Program>
         builder.UseEnvironment("Development");
         builder.UseSetting("Database:DataFolder", _dataFolder);
         builder.UseSetting("urls", "http://127.0.0.1:0");
+        builder.UseSetting("Seed:SampleWorkflows", "false");
     }
 }

@@ -1,6 +1,7 @@
 using ApprovalPortal.Data;
 using ApprovalPortal.Engine;
 using ApprovalPortal.Portal.Components;
+using ApprovalPortal.Portal.Inbox;
 using ApprovalPortal.Portal.Live;
 using ApprovalPortal.Portal.Samples;
 using ApprovalPortal.Portal.Security;
@@ -21,6 +22,7 @@ public static class PortalHosting
         builder.Services.AddSampleSeeding(builder.Configuration);
         builder.Services.AddLiveUpdates();
         builder.Services.AddSingleton<TaskDetailsQuery>();
+        builder.Services.AddInbox();
         builder.Services.AddPortalHealthChecks();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();

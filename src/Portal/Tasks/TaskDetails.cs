@@ -1,6 +1,7 @@
 using ApprovalPortal.Data;
 using ApprovalPortal.Data.Invocations;
 using ApprovalPortal.Data.Tasks;
+using ApprovalPortal.Data.Workflows;
 using Microsoft.EntityFrameworkCore;
 
 namespace ApprovalPortal.Portal.Tasks;
@@ -11,6 +12,7 @@ public sealed record TaskDetails(
     HumanTask Task,
     string? Definition,
     string? BusinessKey,
+    WorkflowStatus? InstanceStatus,
     IReadOnlyList<TraceEntry> Trace);
 
 /// <summary>One model or tool call of the trace. Prompt, response, arguments and results are the agent's: untrusted text.</summary>
@@ -45,10 +47,10 @@ public sealed class TaskDetailsQuery(IDbContextFactory<PortalDbContext> contexts
         }
         if (task.InstanceId is not { } instanceId)
         {
-            return new TaskDetails(task, null, null, []);
+            return new TaskDetails(task, null, null, null, []);
         }
         var instance = await db.WorkflowInstances.AsNoTracking()
-            .Where(i => i.Id == instanceId).Select(i => new { i.DefinitionName, i.BusinessKey })
+            .Where(i => i.Id == instanceId).Select(i => new { i.DefinitionName, i.BusinessKey, i.Status })
             .SingleOrDefaultAsync(cancellationToken);
         var models = await db.ModelInvocations.AsNoTracking()
             .Where(m => m.InstanceId == instanceId && m.StartedAt <= task.CreatedAt)
@@ -61,6 +63,6 @@ public sealed class TaskDetailsQuery(IDbContextFactory<PortalDbContext> contexts
             .Concat(tools.Select(t => new TraceEntry("Tool", t.ToolName, t.StepName, t.StartedAt, t.DurationMs, t.Status, null, null,
                 t.ArgumentsJson, t.ResultJson, t.Error)))
             .OrderBy(e => e.StartedAt).Take(TraceLimit).ToList();
-        return new TaskDetails(task, instance?.DefinitionName, instance?.BusinessKey, trace);
+        return new TaskDetails(task, instance?.DefinitionName, instance?.BusinessKey, instance?.Status, trace);
     }
 }

@@ -1,0 +1,18 @@
+// Keyboard triage for the inbox: single keys, ignored while typing in a field or with a modifier held.
+const keys = new Set(["j", "k", "a", "r", "e", "x", "?", "Enter", "Escape"]);
+
+export function attach(inbox) {
+    const handler = event => {
+        const target = event.target;
+        if (event.ctrlKey || event.metaKey || event.altKey || !keys.has(event.key)) {
+            return;
+        }
+        if (target && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName))) {
+            return;
+        }
+        event.preventDefault();
+        inbox.invokeMethodAsync("OnKey", event.key);
+    };
+    document.addEventListener("keydown", handler);
+    return { detach: () => document.removeEventListener("keydown", handler) };
+}
