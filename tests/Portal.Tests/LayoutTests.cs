@@ -39,7 +39,6 @@ public sealed class LayoutTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("/inbox", "Inbox", "reviewers")]
     [InlineData("/workflows", "Workflows", "operators")]
     [InlineData("/incidents", "Incidents", "operators")]
     [InlineData("/dashboard", "Dashboard", "managers")]

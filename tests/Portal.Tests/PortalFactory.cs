@@ -50,6 +50,27 @@ public sealed class PortalFactory(IReadOnlyDictionary<string, string?> settings,
         }), cancellationToken);
     }
 
+    /// <summary>The authentication cookie ("name=value") of <paramref name="userName"/>, for clients that are not
+    /// HttpClients of this factory (a SignalR connection).</summary>
+    public async Task<string> SignInCookieAsync(string userName, CancellationToken cancellationToken)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        var page = await client.GetAsync("/account/signin", cancellationToken);
+        var antiforgery = string.Join("; ", page.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
+        var token = System.Text.RegularExpressions.Regex.Match(await page.Content.ReadAsStringAsync(cancellationToken),
+            "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/account/signin")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["_handler"] = "demo-signin", ["__RequestVerificationToken"] = token, ["UserName"] = userName, ["FormReturnUrl"] = "/",
+            }),
+        };
+        post.Headers.Add("Cookie", antiforgery);
+        var response = await client.SendAsync(post, cancellationToken);
+        return response.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith("ApprovalPortal.Auth=", StringComparison.Ordinal));
+    }
+
     public static string NewDataFolder() => Path.Combine(Path.GetTempPath(), "approvalportal-tests", Guid.NewGuid().ToString("N"), "data");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -1,5 +1,6 @@
 using ApprovalPortal.Data;
 using ApprovalPortal.Engine;
+using Microsoft.AspNetCore.Diagnostics;
 using ApprovalPortal.Portal.Components;
 using ApprovalPortal.Portal.Inbox;
 using ApprovalPortal.Portal.Live;
@@ -39,7 +40,16 @@ public static class PortalHosting
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
             app.UseHsts();
         }
+        // People get the not-found page; programs (hub, API) keep their bare status codes.
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.Use((context, next) =>
+        {
+            if (PortalAuthentication.IsForPrograms(context.Request) && context.Features.Get<IStatusCodePagesFeature>() is { } pages)
+            {
+                pages.Enabled = false;
+            }
+            return next(context);
+        });
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

@@ -8,7 +8,8 @@ public static class LiveServiceCollectionExtensions
     /// <summary>Adds live updates.</summary>
     public static IServiceCollection AddLiveUpdates(this IServiceCollection services)
     {
-        services.AddSignalR();
+        // Enums travel by name, as in the REST API.
+        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddSingleton<LiveChanges>();
         services.AddSingleton<IEngineNotifier, PortalNotifier>();
         return services;

@@ -65,6 +65,23 @@ public static class PortalAuthentication
             cookie.AccessDeniedPath = "/forbidden";
             cookie.ExpireTimeSpan = TimeSpan.FromHours(10);
             cookie.SlidingExpiration = true;
+            // Programs (the hub's clients, the API's) get a status code, not a sign-in page.
+            cookie.Events.OnRedirectToLogin = context => StatusOrRedirect(context, StatusCodes.Status401Unauthorized);
+            cookie.Events.OnRedirectToAccessDenied = context => StatusOrRedirect(context, StatusCodes.Status403Forbidden);
+        });
+        services.Configure<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme, oidc =>
+        {
+            var redirect = oidc.Events.OnRedirectToIdentityProvider;
+            oidc.Events.OnRedirectToIdentityProvider = async context =>
+            {
+                if (IsForPrograms(context.Request))
+                {
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    context.HandleResponse();
+                    return;
+                }
+                await redirect(context);
+            };
         });
         services.AddAuthorizationBuilder().AddPortalPolicies();
         services.AddCascadingAuthenticationState();
@@ -89,6 +106,23 @@ public static class PortalAuthentication
                     : [CookieAuthenticationDefaults.AuthenticationScheme]))
             .AllowAnonymous();
         return app;
+    }
+
+    /// <summary>Whether a request comes from a program (the hub's or the API's clients) rather than a person's browser.</summary>
+    public static bool IsForPrograms(HttpRequest request) =>
+        request.Path.StartsWithSegments("/hubs", StringComparison.OrdinalIgnoreCase) || request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
+
+    private static Task StatusOrRedirect(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (IsForPrograms(context.Request))
+        {
+            context.Response.StatusCode = status;
+        }
+        else
+        {
+            context.Response.Redirect(context.RedirectUri);
+        }
+        return Task.CompletedTask;
     }
 
     /// <summary>Only addresses on this site are followed after sign-in; anything else goes home.</summary>
