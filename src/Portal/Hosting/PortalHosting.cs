@@ -1,12 +1,12 @@
 using ApprovalPortal.Data;
 using ApprovalPortal.Engine;
-using Microsoft.AspNetCore.Diagnostics;
 using ApprovalPortal.Portal.Components;
 using ApprovalPortal.Portal.Inbox;
 using ApprovalPortal.Portal.Live;
 using ApprovalPortal.Portal.Samples;
 using ApprovalPortal.Portal.Security;
 using ApprovalPortal.Portal.Tasks;
+using Microsoft.AspNetCore.Diagnostics;
 using MudBlazor.Services;
 
 namespace ApprovalPortal.Portal.Hosting;
