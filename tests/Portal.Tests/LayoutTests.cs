@@ -42,7 +42,6 @@ public sealed class LayoutTests : IAsyncLifetime
     [InlineData("/workflows", "Workflows", "operators")]
     [InlineData("/incidents", "Incidents", "operators")]
     [InlineData("/dashboard", "Dashboard", "managers")]
-    [InlineData("/admin", "Admin", "admins")]
     public async Task AreaPage_BeforeItsFeatureIsBuilt_SaysWhatWillBeThere(string path, string title, string audience)
     {
         var admin = await _portal.SignedInClientAsync("ada.admin", Cancel);

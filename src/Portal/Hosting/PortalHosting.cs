@@ -1,6 +1,7 @@
 using ApprovalPortal.Data;
 using ApprovalPortal.Engine;
 using ApprovalPortal.Portal.Components;
+using ApprovalPortal.Portal.Delegations;
 using ApprovalPortal.Portal.Inbox;
 using ApprovalPortal.Portal.Live;
 using ApprovalPortal.Portal.Samples;
@@ -24,6 +25,7 @@ public static class PortalHosting
         builder.Services.AddLiveUpdates();
         builder.Services.AddSingleton<TaskDetailsQuery>();
         builder.Services.AddInbox();
+        builder.Services.AddDelegations();
         builder.Services.AddPortalHealthChecks();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();

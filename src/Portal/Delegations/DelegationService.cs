@@ -1,0 +1,123 @@
+using System.Text.Json;
+using ApprovalPortal.Data;
+using ApprovalPortal.Data.Audit;
+using ApprovalPortal.Data.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace ApprovalPortal.Portal.Delegations;
+
+/// <summary>The answer to a change of delegation: done, or refused with the reason (nothing changed).</summary>
+public sealed record DelegationResult(bool Succeeded, string? Error = null)
+{
+    /// <summary>Done.</summary>
+    public static readonly DelegationResult Done = new(true);
+
+    /// <summary>Refused.</summary>
+    public static DelegationResult Refused(string error) => new(false, error);
+}
+
+/// <summary>Out-of-office delegations: while one is in force, new tasks for the user go to the delegate. Setting one
+/// replaces the user's current and future ones; every change is audited.</summary>
+public sealed class DelegationService(IDbContextFactory<PortalDbContext> contexts, TimeProvider clock)
+{
+    /// <summary>The longest delegation one can set.</summary>
+    public static readonly TimeSpan MaxLength = TimeSpan.FromDays(90);
+
+    /// <summary>The user's delegation in force now or starting later (the earliest), if any.</summary>
+    public async Task<Delegation?> CurrentAsync(string userName, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Delegations.AsNoTracking()
+            .Where(d => d.UserName == userName && d.EndsAt > now).OrderBy(d => d.StartsAt).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>The delegation of <paramref name="userName"/> in force at <paramref name="at"/>, if any.</summary>
+    public async Task<Delegation?> InForceAsync(string userName, DateTime at, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Delegations.AsNoTracking()
+            .Where(d => d.UserName == userName && d.StartsAt <= at && d.EndsAt > at).OrderByDescending(d => d.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>Every delegation in force now.</summary>
+    public async Task<IReadOnlyList<Delegation>> AllInForceAsync(CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Delegations.AsNoTracking().Where(d => d.StartsAt <= now && d.EndsAt > now).OrderBy(d => d.UserName).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Sends <paramref name="userName"/>'s new tasks to <paramref name="delegateUserName"/> from
+    /// <paramref name="startsAt"/> until <paramref name="endsAt"/> (UTC).</summary>
+    public async Task<DelegationResult> SetAsync(string userName, string delegateUserName, DateTime startsAt, DateTime endsAt, string actor,
+        CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (string.IsNullOrWhiteSpace(delegateUserName) || delegateUserName == userName)
+        {
+            return DelegationResult.Refused("Choose someone else to take your tasks.");
+        }
+        if (endsAt <= startsAt)
+        {
+            return DelegationResult.Refused("The delegation must end after it starts.");
+        }
+        if (endsAt <= now)
+        {
+            return DelegationResult.Refused("The delegation would already be over.");
+        }
+        if (endsAt - startsAt > MaxLength)
+        {
+            return DelegationResult.Refused($"A delegation lasts at most {MaxLength.TotalDays:0} days.");
+        }
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        if (!await db.Users.AnyAsync(u => u.UserName == delegateUserName && u.IsActive, cancellationToken))
+        {
+            return DelegationResult.Refused($"There is no active user {delegateUserName}.");
+        }
+        var replaced = await db.Delegations.Where(d => d.UserName == userName && d.EndsAt > now).ToListAsync(cancellationToken);
+        db.Delegations.RemoveRange(replaced);
+        var delegation = new Delegation
+        {
+            Id = Guid.CreateVersion7(),
+            UserName = userName,
+            DelegateUserName = delegateUserName,
+            StartsAt = startsAt,
+            EndsAt = endsAt,
+            CreatedBy = actor,
+            CreatedAt = now,
+        };
+        db.Delegations.Add(delegation);
+        db.AuditEntries.Add(Audit(actor, "delegation.set", userName, new { delegation.Id, to = delegateUserName, startsAt, endsAt, replaced = replaced.Count }, now));
+        await db.SaveChangesAsync(cancellationToken);
+        return DelegationResult.Done;
+    }
+
+    /// <summary>Ends the user's current and future delegations now.</summary>
+    public async Task<DelegationResult> EndAsync(string userName, string actor, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var ending = await db.Delegations.Where(d => d.UserName == userName && d.EndsAt > now).ToListAsync(cancellationToken);
+        if (ending.Count == 0)
+        {
+            return DelegationResult.Refused("There is no delegation to end.");
+        }
+        foreach (var delegation in ending)
+        {
+            delegation.EndsAt = delegation.StartsAt > now ? delegation.StartsAt : now;
+        }
+        db.AuditEntries.Add(Audit(actor, "delegation.ended", userName, new { ended = ending.Select(d => d.Id) }, now));
+        await db.SaveChangesAsync(cancellationToken);
+        return DelegationResult.Done;
+    }
+
+    internal static AuditEntry Audit(string actor, string action, string subject, object details, DateTime at) => new()
+    {
+        At = at,
+        Actor = actor,
+        Action = action,
+        Subject = subject,
+        DetailsJson = JsonSerializer.Serialize(details),
+    };
+}
