@@ -5,6 +5,7 @@ using ApprovalPortal.Data.Providers;
 using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Portal.Inbox;
 using ApprovalPortal.Portal.Security;
+using ApprovalPortal.TestSupport;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -126,14 +127,25 @@ internal static class InboxQueryBenchmark
         foreach (var shape in Shapes)
         {
             await inbox.GetPageAsync(shape.Viewer, shape.Request);
-            Console.WriteLine($"\n### page: {shape.Name}");
-            Console.Write(await plans.ExplainAsync(provider, connectionString));
+            Print($"page: {shape.Name}", await plans.ExplainAsync(provider, connectionString, analyze: true));
         }
         foreach (var (name, viewer) in new[] { ("reviewer", Reviewer), ("admin", Admin) })
         {
             await inbox.GetCountsAsync(viewer);
-            Console.WriteLine($"\n### counts: {name}");
-            Console.Write(await plans.ExplainAsync(provider, connectionString));
+            Print($"counts: {name}", await plans.ExplainAsync(provider, connectionString, analyze: true));
+        }
+    }
+
+    private static void Print(string title, IReadOnlyList<StatementPlan> plans)
+    {
+        Console.WriteLine($"\n### {title}");
+        foreach (var plan in plans)
+        {
+            Console.WriteLine("    " + plan.Sql);
+            foreach (var line in plan.Lines)
+            {
+                Console.WriteLine("      | " + line);
+            }
         }
     }
 
