@@ -52,4 +52,15 @@ public sealed class InboxRequestTests(ProviderDatabases databases) : IClassFixtu
 
         Assert.Equal("Take", error.ParamName);
     }
+
+    [Theory]
+    [MemberData(nameof(Providers.Runnable), MemberType = typeof(Providers))]
+    public async Task GetPage_ForAViewerWithoutAName_IsRefused(DatabaseProvider provider)
+    {
+        // Otherwise "assigned to me" would be "assigned to nobody": every unassigned task.
+        var data = new InboxData(await databases.GetAsync(provider));
+
+        await Assert.ThrowsAsync<ArgumentException>(() => data.PageAsync(new Portal.Security.Viewer(" ", new HashSet<string>(), IsAdmin: false)));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => data.PageAsync(new Portal.Security.Viewer(null!, new HashSet<string>(), IsAdmin: false)));
+    }
 }
