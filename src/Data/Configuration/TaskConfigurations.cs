@@ -25,9 +25,9 @@ internal sealed class HumanTaskConfiguration : IEntityTypeConfiguration<HumanTas
         b.HasMany(t => t.Decisions).WithOne().HasForeignKey(d => d.TaskId).OnDelete(DeleteBehavior.Cascade);
 
         // The inbox (src/Portal/Inbox): partial indexes over active tasks only, so they stay the size of
-        // the backlog however much history accumulates. A query uses them only when it repeats the filter
-        // word for word (SQLite compares the expressions; PostgreSQL and SQL Server need literals, not
-        // parameters), so InboxQuery writes the same two statuses as constants.
+        // the backlog however much history accumulates. A query can use them only if it repeats the filter
+        // with the same literals: SQLite compares expressions, and a parameter would also defeat PostgreSQL's
+        // generic plans and SQL Server's parameterized ones. InboxQuery writes the two statuses as constants.
         // Queues in due order and in priority order: key columns give the order, Id makes it total (engine
         // commits give many tasks the same times), and Kind, Risk and InstanceId let counts and filters be
         // answered from the index alone (the JSON columns stored before them make table reads expensive).

@@ -79,8 +79,10 @@ public sealed class InboxQuery(IDbContextFactory<PortalDbContext> contexts, Time
         if (!string.IsNullOrWhiteSpace(request.Definition))
         {
             var definition = request.Definition;
-            var instances = db.WorkflowInstances.Where(i => i.DefinitionName == definition).Select(i => (Guid?)i.Id);
-            tasks = tasks.Where(t => instances.Contains(t.InstanceId));
+            // Each task's instance is probed (EXISTS) rather than matched against the list of the definition's
+            // instances: SQLite builds that list again for every queue of every statement, and it grows with
+            // the instances (measured with 70,000: 375 ms for a reviewer's first page, against 62 ms).
+            tasks = tasks.Where(t => db.WorkflowInstances.Any(i => i.Id == t.InstanceId && i.DefinitionName == definition));
         }
         if (request.OlderThan is { } age)
         {

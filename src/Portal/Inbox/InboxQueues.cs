@@ -21,6 +21,8 @@ internal static class InboxQueues
     /// <summary>The queues of <paramref name="scope"/>; refuses a group the viewer is not in (administrators excepted).</summary>
     public static IReadOnlyList<IQueryable<HumanTask>> For(PortalDbContext db, Viewer viewer, InboxScope scope, string? group)
     {
+        // A null name would match every unassigned task as "mine".
+        ArgumentException.ThrowIfNullOrWhiteSpace(viewer.UserName, nameof(viewer));
         switch (scope)
         {
             case InboxScope.Group:
@@ -41,8 +43,10 @@ internal static class InboxQueues
         }
     }
 
-    /// <summary>The viewer's groups, each once, in ordinal order.</summary>
-    public static string[] GroupsOf(Viewer viewer) => [.. viewer.Groups.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+    /// <summary>The viewer's groups, each once, in ordinal order. A blank name is no group (a null one would
+    /// match every task without a group).</summary>
+    public static string[] GroupsOf(Viewer viewer) =>
+        [.. viewer.Groups.Where(g => !string.IsNullOrWhiteSpace(g)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 
     private static IQueryable<HumanTask>[] Personal(PortalDbContext db, string me, string[] groupsShownElsewhere)
     {
