@@ -1,0 +1,177 @@
+using System.Text.Json;
+using ApprovalPortal.Data;
+using ApprovalPortal.Data.Tasks;
+using ApprovalPortal.Data.Workflows;
+using ApprovalPortal.Engine;
+using ApprovalPortal.Engine.Client;
+using ApprovalPortal.Engine.Definitions;
+using ApprovalPortal.Engine.Interventions;
+using ApprovalPortal.Portal.Delegations;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ApprovalPortal.Portal.Tests.Delegations;
+
+public sealed class DelegationTests : IAsyncLifetime
+{
+    private readonly PortalFactory _portal = new(
+        new Dictionary<string, string?> { ["Database:DataFolder"] = PortalFactory.NewDataFolder() },
+        services => services.AddSingleton<IWorkflowDefinitionSource, AssignedReviewWorkflow>());
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private DelegationService Delegations => _portal.Services.GetRequiredService<DelegationService>();
+
+    private static DateTime Now => DateTime.UtcNow;
+
+    [Fact]
+    public async Task NewTaskForSomeoneAway_GoesToTheDelegate_AndTheRoutingIsAuditedAndLogged()
+    {
+        Assert.True((await Delegations.SetAsync("elena.fischer", "sam.okafor", Now.AddMinutes(-1), Now.AddDays(3), "elena.fischer", Cancel)).Succeeded);
+
+        var (instance, task) = await OpenAsync("invoice 1", "elena.fischer");
+
+        var routed = await AssigneeBecomesAsync(task, "sam.okafor");
+        Assert.Equal("sam.okafor", routed.Assignee);
+        await using var db = await Db();
+        var audit = await db.AuditEntries.SingleAsync(a => a.Action == "task.routed", Cancel);
+        Assert.Equal(DelegationRouter.Actor, audit.Actor);
+        Assert.Equal($"task:{task}", audit.Subject);
+        Assert.Contains("\"from\":\"elena.fischer\"", audit.DetailsJson);
+        Assert.Contains("\"to\":\"sam.okafor\"", audit.DetailsJson);
+        var logged = await db.WorkflowEvents.SingleAsync(e => e.InstanceId == instance && e.Type == WorkflowEventType.TaskReassigned, Cancel);
+        Assert.Equal(DelegationRouter.Actor, logged.Actor);
+        Assert.Single(await db.AuditEntries.Where(a => a.Action == "delegation.set" && a.Subject == "elena.fischer").ToListAsync(Cancel));
+    }
+
+    [Fact]
+    public async Task DelegateWhoIsAwayToo_PassesItOn()
+    {
+        await Delegations.SetAsync("elena.fischer", "sam.okafor", Now.AddMinutes(-1), Now.AddDays(3), "elena.fischer", Cancel);
+        await Delegations.SetAsync("sam.okafor", "martin.keller", Now.AddMinutes(-1), Now.AddDays(3), "sam.okafor", Cancel);
+
+        var (_, task) = await OpenAsync("invoice 2", "elena.fischer");
+
+        Assert.Equal("martin.keller", (await AssigneeBecomesAsync(task, "martin.keller")).Assignee);
+    }
+
+    [Fact]
+    public async Task TaskThatArrivedBeforeTheAbsence_StaysWithItsAssignee()
+    {
+        var (_, task) = await OpenAsync("invoice 3", "elena.fischer");
+        await Delegations.SetAsync("elena.fischer", "sam.okafor", Now.AddSeconds(1), Now.AddDays(3), "elena.fischer", Cancel);
+        await Task.Delay(1100, Cancel);
+
+        var routed = await _portal.Services.GetRequiredService<DelegationRouter>().SweepAsync(Cancel);
+
+        Assert.Equal(0, routed);
+        Assert.Equal("elena.fischer", (await TaskAsync(task)).Assignee);
+    }
+
+    [Fact]
+    public async Task EndedDelegation_RoutesNothingMore()
+    {
+        await Delegations.SetAsync("elena.fischer", "sam.okafor", Now.AddMinutes(-1), Now.AddDays(3), "elena.fischer", Cancel);
+        Assert.True((await Delegations.EndAsync("elena.fischer", "elena.fischer", Cancel)).Succeeded);
+
+        var (_, task) = await OpenAsync("invoice 4", "elena.fischer");
+        await _portal.Services.GetRequiredService<DelegationRouter>().RouteAsync(task, Cancel);
+
+        Assert.Equal("elena.fischer", (await TaskAsync(task)).Assignee);
+        Assert.Null(await Delegations.CurrentAsync("elena.fischer", Cancel));
+    }
+
+    [Theory]
+    [InlineData("elena.fischer", 0, 3, "Choose someone else")]
+    [InlineData("nobody.here", 0, 3, "no active user nobody.here")]
+    [InlineData("sam.okafor", 3, 1, "must end after it starts")]
+    [InlineData("sam.okafor", -5, -2, "already be over")]
+    [InlineData("sam.okafor", 0, 120, "at most 90 days")]
+    public async Task BadDelegation_IsRefused_AndStoresNothing(string delegateUser, int startDays, int endDays, string error)
+    {
+        var result = await Delegations.SetAsync("elena.fischer", delegateUser, Now.AddDays(startDays), Now.AddDays(endDays), "elena.fischer", Cancel);
+
+        Assert.False(result.Succeeded);
+        Assert.Contains(error, result.Error);
+        await using var db = await Db();
+        Assert.Empty(await db.Delegations.ToListAsync(Cancel));
+        Assert.Empty(await db.AuditEntries.Where(a => a.Action.StartsWith("delegation")).ToListAsync(Cancel));
+    }
+
+    [Fact]
+    public async Task Admin_MovesSomeonesAssignedAndClaimedTasks_WithAReason()
+    {
+        var (_, assigned) = await OpenAsync("invoice 5", "elena.fischer");
+        var (_, other) = await OpenAsync("invoice 6", "martin.keller");
+        Assert.IsType<CommandResult.Done>(await _portal.Services.GetRequiredService<TaskCommands>().ClaimAsync(other, "elena.fischer", Cancel));
+        var routing = _portal.Services.GetRequiredService<TaskRouting>();
+
+        var (moved, refused) = await routing.MoveAllAsync("elena.fischer", "sam.okafor", "ada.admin", "Elena moved to the audit team.", Cancel);
+
+        Assert.Equal(2, moved);
+        Assert.Empty(refused);
+        Assert.Equal("sam.okafor", (await TaskAsync(assigned)).Assignee);
+        var claimed = await TaskAsync(other);
+        Assert.Equal(("sam.okafor", (string?)null, HumanTaskStatus.Open), (claimed.Assignee, claimed.ClaimedBy, claimed.Status));
+        Assert.Equal(0, await routing.CountOpenAsync("elena.fischer", Cancel));
+        await using var db = await Db();
+        var audit = await db.AuditEntries.SingleAsync(a => a.Action == "tasks.reassigned", Cancel);
+        Assert.Equal(("ada.admin", "elena.fischer"), (audit.Actor, audit.Subject));
+    }
+
+    [Fact]
+    public async Task Admin_MoveWithoutAReason_IsRefused_AndMovesNothing()
+    {
+        var (_, task) = await OpenAsync("invoice 7", "elena.fischer");
+
+        var (moved, refused) = await _portal.Services.GetRequiredService<TaskRouting>().MoveAllAsync("elena.fischer", "sam.okafor", "ada.admin", " ", Cancel);
+
+        Assert.Equal(0, moved);
+        Assert.Contains("Give a reason", Assert.Single(refused));
+        Assert.Equal("elena.fischer", (await TaskAsync(task)).Assignee);
+    }
+
+    private async Task<(Guid Instance, Guid Task)> OpenAsync(string subject, string reviewer)
+    {
+        var instance = await _portal.Services.GetRequiredService<WorkflowClient>().StartAsync(new StartWorkflow
+        {
+            Definition = AssignedReviewWorkflow.DefinitionName,
+            Input = JsonSerializer.SerializeToElement(new AssignedReviewState(subject, reviewer), EngineJson.Options),
+        });
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            await using var db = await Db();
+            if (await db.HumanTasks.Where(t => t.InstanceId == instance).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(Cancel) is { } id)
+            {
+                return (instance, id);
+            }
+            await Task.Delay(25, Cancel);
+        }
+        throw new TimeoutException($"Instance {instance} opened no task.");
+    }
+
+    private async Task<HumanTask> AssigneeBecomesAsync(Guid task, string assignee)
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            if (await TaskAsync(task) is { } current && current.Assignee == assignee)
+            {
+                return current;
+            }
+            await Task.Delay(25, Cancel);
+        }
+        return await TaskAsync(task);
+    }
+
+    private async Task<HumanTask> TaskAsync(Guid task)
+    {
+        await using var db = await Db();
+        return await db.HumanTasks.AsNoTracking().SingleAsync(t => t.Id == task, Cancel);
+    }
+
+    private Task<PortalDbContext> Db() => _portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Cancel);
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public ValueTask DisposeAsync() => _portal.DisposeAsync();
+}
