@@ -1,4 +1,5 @@
 using ApprovalPortal.Data;
+using ApprovalPortal.Engine;
 using ApprovalPortal.Portal.Inbox;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,16 +18,20 @@ public sealed class InboxRegistrationTests
         }).Build();
         var services = new ServiceCollection();
         services.AddLogging();
+        services.AddSingleton<IConfiguration>(configuration);
         services.AddApprovalData(configuration, Path.GetTempPath());
+        // Bulk decisions go through the engine's decisions.
+        services.AddApprovalEngine(configuration);
         return services;
     }
 
     [Fact]
-    public void AddInbox_RegistersTheQuery_WithTheSystemClock()
+    public void AddInbox_RegistersTheQueryAndBulkDecisions_WithTheSystemClock()
     {
         using var provider = Services().AddInbox().BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
 
         Assert.NotNull(provider.GetRequiredService<InboxQuery>());
+        Assert.NotNull(provider.GetRequiredService<BulkDecisions>());
         Assert.Same(TimeProvider.System, provider.GetRequiredService<TimeProvider>());
     }
 

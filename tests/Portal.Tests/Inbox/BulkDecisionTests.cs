@@ -1,0 +1,89 @@
+using System.Text.Json;
+using ApprovalPortal.Data;
+using ApprovalPortal.Data.Tasks;
+using ApprovalPortal.Engine;
+using ApprovalPortal.Engine.Client;
+using ApprovalPortal.Engine.Gates;
+using ApprovalPortal.Portal.Inbox;
+using ApprovalPortal.Portal.Samples.ExpenseClaims;
+using ApprovalPortal.Portal.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ApprovalPortal.Portal.Tests.Inbox;
+
+public sealed class BulkDecisionTests : IAsyncLifetime
+{
+    private readonly PortalFactory _portal = PortalFactory.Embedded(out _);
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private static readonly Viewer Elena = new("elena.fischer", new HashSet<string> { "finance" }, false);
+
+    [Fact]
+    public async Task TaskDecidedElsewhereMeanwhile_IsReported_AndKeepsTheOtherDecision()
+    {
+        await OpenAsync("EC-9101", 84.50m);
+        await OpenAsync("EC-9102", 90.00m);
+        var rows = (await _portal.Services.GetRequiredService<InboxQuery>().GetPageAsync(Elena, new InboxRequest(), Cancel)).Rows;
+        var taken = rows.Single(r => r.Title.Contains("EC-9101", StringComparison.Ordinal));
+        await _portal.Services.GetRequiredService<TaskDecisions>().DecideAsync(
+            new DecideTask { TaskId = taken.Id, Reviewer = "sam.okafor", Verb = DecisionVerb.Reject, Comment = "No receipt for the wine." }, Cancel);
+        var reported = new List<BulkItemResult>();
+
+        var results = await _portal.Services.GetRequiredService<BulkDecisions>().DecideAsync(rows, "elena.fischer", DecisionVerb.Approve, null,
+            r => { reported.Add(r); return Task.CompletedTask; }, Cancel);
+
+        Assert.Equal(results, reported);
+        var stale = Assert.Single(results, r => r.TaskId == taken.Id);
+        Assert.False(stale.Succeeded);
+        Assert.Contains("Already decided by sam.okafor", stale.Text);
+        Assert.True(Assert.Single(results, r => r.TaskId != taken.Id).Succeeded);
+        await using var db = await _portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Cancel);
+        var kept = await db.HumanTasks.Include(t => t.Decisions).SingleAsync(t => t.Id == taken.Id, Cancel);
+        Assert.Equal(TaskOutcome.Rejected, kept.Outcome);
+        Assert.Equal("sam.okafor", Assert.Single(kept.Decisions).DecidedBy);
+    }
+
+    [Fact]
+    public async Task HighRiskTask_IsLeftForItsOwnPage()
+    {
+        await OpenAsync("EC-9201", 1840.00m);
+        var manager = new Viewer("martin.keller", new HashSet<string> { "managers" }, false);
+        var rows = (await _portal.Services.GetRequiredService<InboxQuery>().GetPageAsync(manager, new InboxRequest(), Cancel)).Rows;
+
+        var results = await _portal.Services.GetRequiredService<BulkDecisions>().DecideAsync(rows, "martin.keller", DecisionVerb.Approve, null,
+            _ => Task.CompletedTask, Cancel);
+
+        var skipped = Assert.Single(results);
+        Assert.False(skipped.Succeeded);
+        Assert.Equal("High risk: decide it on its own page.", skipped.Text);
+        await using var db = await _portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Cancel);
+        Assert.Equal(HumanTaskStatus.Open, (await db.HumanTasks.SingleAsync(t => t.Id == skipped.TaskId, Cancel)).Status);
+    }
+
+    private async Task OpenAsync(string claimId, decimal amount)
+    {
+        var instance = await _portal.Services.GetRequiredService<WorkflowClient>().StartAsync(new StartWorkflow
+        {
+            Definition = ExpenseClaimWorkflow.DefinitionName,
+            Input = JsonSerializer.SerializeToElement(new ExpenseClaimState(new ExpenseClaim("jana.novak", amount, "EUR", "travel", "Trip",
+                [new Receipt("R-" + claimId, amount)], claimId)), EngineJson.Options),
+        });
+        var contexts = _portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            await using var db = await contexts.CreateDbContextAsync(Cancel);
+            if (await db.HumanTasks.AnyAsync(t => t.InstanceId == instance, Cancel))
+            {
+                return;
+            }
+            await Task.Delay(25, Cancel);
+        }
+        throw new TimeoutException($"Instance {instance} opened no task.");
+    }
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public ValueTask DisposeAsync() => _portal.DisposeAsync();
+}
