@@ -24,7 +24,7 @@ public sealed class LayoutBrowserTests(Chromium chromium) : IClassFixture<Chromi
         await page.Locator(".mud-nav-link", new() { HasText = "Inbox" }).ClickAsync();
         await page.WaitForURLAsync("**/inbox");
         await Assertions.Expect(page.Locator("#page-title")).ToHaveTextAsync("Inbox");
-        await Chromium.ScreenshotAsync(page, "layout-inbox-placeholder");
+        await Chromium.ScreenshotAsync(page, "layout-inbox");
     }
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
