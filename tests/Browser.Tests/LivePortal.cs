@@ -12,8 +12,11 @@ public sealed class LivePortal : WebApplicationFactory<Program>
 {
     private readonly string _dataFolder = Path.Combine(Path.GetTempPath(), "approvalportal-browser", Guid.NewGuid().ToString("N"));
 
-    public LivePortal()
+    private readonly Action<IServiceCollection>? _services;
+
+    public LivePortal(Action<IServiceCollection>? services = null)
     {
+        _services = services;
         UseKestrel(0);
         StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
@@ -28,5 +31,9 @@ public sealed class LivePortal : WebApplicationFactory<Program>
         builder.UseSetting("Database:DataFolder", _dataFolder);
         builder.UseSetting("urls", "http://127.0.0.1:0");
         builder.UseSetting("Seed:SampleWorkflows", "false");
+        if (_services is not null)
+        {
+            builder.ConfigureServices(_services);
+        }
     }
 }
