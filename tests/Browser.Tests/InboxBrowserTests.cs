@@ -1,12 +1,8 @@
-using System.Text.Json;
-using ApprovalPortal.Data;
 using ApprovalPortal.Data.Tasks;
-using ApprovalPortal.Engine;
-using ApprovalPortal.Engine.Client;
 using ApprovalPortal.Engine.Gates;
 using ApprovalPortal.Portal.Samples.DataChanges;
 using ApprovalPortal.Portal.Samples.ExpenseClaims;
-using Microsoft.EntityFrameworkCore;
+using ApprovalPortal.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -90,33 +86,10 @@ public sealed class InboxBrowserTests(Chromium chromium) : IClassFixture<Chromiu
 
     private TaskDecisions Decisions => _portal.Services.GetRequiredService<TaskDecisions>();
 
-    private async Task<Guid> OpenTaskAsync(string definition, object input)
-    {
-        var instance = await _portal.Services.GetRequiredService<WorkflowClient>().StartAsync(new StartWorkflow
-        {
-            Definition = definition,
-            Input = JsonSerializer.SerializeToElement(input, EngineJson.Options),
-        });
-        var contexts = _portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            await using var db = await contexts.CreateDbContextAsync(TestContext.Current.CancellationToken);
-            if (await db.HumanTasks.Where(t => t.InstanceId == instance && t.Status == HumanTaskStatus.Open).Select(t => (Guid?)t.Id)
-                    .FirstOrDefaultAsync(TestContext.Current.CancellationToken) is { } id)
-            {
-                return id;
-            }
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-        throw new TimeoutException($"Instance {instance} opened no task.");
-    }
+    private async Task<Guid> OpenTaskAsync(string definition, object input) =>
+        (await TaskOpener.StartAsync(_portal.Services, definition, input, TestContext.Current.CancellationToken)).Task;
 
-    private async Task<HumanTask> TaskAsync(Guid id)
-    {
-        var contexts = _portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
-        await using var db = await contexts.CreateDbContextAsync(TestContext.Current.CancellationToken);
-        return await db.HumanTasks.AsNoTracking().SingleAsync(t => t.Id == id, TestContext.Current.CancellationToken);
-    }
+    private Task<HumanTask> TaskAsync(Guid id) => TaskOpener.TaskAsync(_portal.Services, id, TestContext.Current.CancellationToken);
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 

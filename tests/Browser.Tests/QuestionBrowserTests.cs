@@ -3,8 +3,8 @@ using ApprovalPortal.Data;
 using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Data.Workflows;
 using ApprovalPortal.Engine;
-using ApprovalPortal.Engine.Client;
 using ApprovalPortal.Engine.Definitions;
+using ApprovalPortal.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -52,26 +52,8 @@ public sealed class QuestionBrowserTests(Chromium chromium) : IClassFixture<Chro
         Assert.Equal("Replace", (await StateAsync(instance)).Answer);
     }
 
-    private async Task<(Guid Instance, Guid Task)> OpenAsync(string definition, string question)
-    {
-        var instance = await _portal.Services.GetRequiredService<WorkflowClient>().StartAsync(new StartWorkflow
-        {
-            Definition = definition,
-            Input = JsonSerializer.SerializeToElement(new QuestionState(question), EngineJson.Options),
-        });
-        var contexts = _portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            await using var db = await contexts.CreateDbContextAsync(TestContext.Current.CancellationToken);
-            if (await db.HumanTasks.Where(t => t.InstanceId == instance && t.Status == HumanTaskStatus.Open).Select(t => (Guid?)t.Id)
-                    .FirstOrDefaultAsync(TestContext.Current.CancellationToken) is { } id)
-            {
-                return (instance, id);
-            }
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-        throw new TimeoutException($"Instance {instance} opened no task.");
-    }
+    private Task<(Guid Instance, Guid Task)> OpenAsync(string definition, string question) =>
+        TaskOpener.StartAsync(_portal.Services, definition, new QuestionState(question), TestContext.Current.CancellationToken);
 
     private async Task<QuestionState> StateAsync(Guid instance)
     {

@@ -2,10 +2,9 @@ using System.Text.Json;
 using ApprovalPortal.Data;
 using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Data.Workflows;
-using ApprovalPortal.Engine;
-using ApprovalPortal.Engine.Client;
 using ApprovalPortal.Portal.Samples.CustomerReplies;
 using ApprovalPortal.Portal.Samples.ExpenseClaims;
+using ApprovalPortal.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -22,8 +21,7 @@ public sealed class ReviewerBrowserTests(Chromium chromium) : IClassFixture<Chro
     [Fact]
     public async Task Reviewer_OpensATask_EditsAField_Approves_AndSeesTheWorkflowMoveOn()
     {
-        var instance = await StartAsync(ExpenseClaimWorkflow.DefinitionName, new ExpenseClaimState(Dinner));
-        var task = await OpenTaskAsync(instance);
+        var (instance, task) = await OpenAsync(ExpenseClaimWorkflow.DefinitionName, new ExpenseClaimState(Dinner));
         var page = await chromium.NewPageAsync(_portal.BaseAddress);
         await Chromium.SignInAsync(page, "elena.fischer", "/inbox");
 
@@ -50,7 +48,7 @@ public sealed class ReviewerBrowserTests(Chromium chromium) : IClassFixture<Chro
     [Fact]
     public async Task TwoReviewers_OnOneTask_WhenOneDecides_TheOtherSeesWhoWithinTwoSeconds_AndCannotAct()
     {
-        var task = await OpenTaskAsync(await StartAsync(ExpenseClaimWorkflow.DefinitionName, new ExpenseClaimState(Dinner with { ClaimId = "EC-0150" })));
+        var (_, task) = await OpenAsync(ExpenseClaimWorkflow.DefinitionName, new ExpenseClaimState(Dinner with { ClaimId = "EC-0150" }));
         var elena = await chromium.NewPageAsync(_portal.BaseAddress);
         var sam = await chromium.NewPageAsync(_portal.BaseAddress);
         await Chromium.SignInAsync(elena, "elena.fischer", $"/tasks/{task}");
@@ -69,7 +67,7 @@ public sealed class ReviewerBrowserTests(Chromium chromium) : IClassFixture<Chro
     public async Task Reviewer_CannotOpenATaskOfAGroupTheyAreNotIn()
     {
         var flight = new ExpenseClaim("omar.haddad", 1840.00m, "EUR", "travel", "Return flight Frankfurt to Singapore", [new Receipt("LH-7781", 1840.00m)], "EC-0142");
-        var task = await OpenTaskAsync(await StartAsync(ExpenseClaimWorkflow.DefinitionName, new ExpenseClaimState(flight)));
+        var (_, task) = await OpenAsync(ExpenseClaimWorkflow.DefinitionName, new ExpenseClaimState(flight));
         var page = await chromium.NewPageAsync(_portal.BaseAddress);
 
         await Chromium.SignInAsync(page, "sam.okafor", $"/tasks/{task}");
@@ -85,7 +83,7 @@ public sealed class ReviewerBrowserTests(Chromium chromium) : IClassFixture<Chro
     {
         var hostile = new CustomerMessage("Eve <script>window.__pwned = 'script'</script>", "eve@example.com", "<img src=x onerror=\"window.__pwned = 'img'\">",
             "My order <img src=x onerror=\"window.__pwned = 'img'\"> arrived broken <script>window.__pwned = 'body'</script>", "10-4471");
-        var task = await OpenTaskAsync(await StartAsync(CustomerReplyWorkflow.DefinitionName, new CustomerReplyState(hostile)));
+        var (_, task) = await OpenAsync(CustomerReplyWorkflow.DefinitionName, new CustomerReplyState(hostile));
         var page = await chromium.NewPageAsync(_portal.BaseAddress);
         var dialogs = 0;
         page.Dialog += (_, dialog) => { dialogs++; _ = dialog.DismissAsync(); };
@@ -119,29 +117,9 @@ public sealed class ReviewerBrowserTests(Chromium chromium) : IClassFixture<Chro
         }
     }
 
-    private async Task<Guid> StartAsync(string definition, object input) =>
-        await _portal.Services.GetRequiredService<WorkflowClient>().StartAsync(new StartWorkflow
-        {
-            Definition = definition,
-            Input = JsonSerializer.SerializeToElement(input, EngineJson.Options),
-            StartedBy = "browser-test",
-        });
 
-    private async Task<Guid> OpenTaskAsync(Guid instance)
-    {
-        var contexts = _portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            await using var db = await contexts.CreateDbContextAsync(TestContext.Current.CancellationToken);
-            if (await db.HumanTasks.Where(t => t.InstanceId == instance && t.Status == HumanTaskStatus.Open).Select(t => (Guid?)t.Id)
-                    .FirstOrDefaultAsync(TestContext.Current.CancellationToken) is { } id)
-            {
-                return id;
-            }
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-        throw new TimeoutException($"Instance {instance} opened no task.");
-    }
+    private Task<(Guid Instance, Guid Task)> OpenAsync(string definition, object input) =>
+        TaskOpener.StartAsync(_portal.Services, definition, input, TestContext.Current.CancellationToken);
 
     private async Task<decimal> PaymentOfAsync(Guid instance)
     {

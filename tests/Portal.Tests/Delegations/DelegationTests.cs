@@ -1,12 +1,10 @@
-using System.Text.Json;
 using ApprovalPortal.Data;
 using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Data.Workflows;
-using ApprovalPortal.Engine;
-using ApprovalPortal.Engine.Client;
 using ApprovalPortal.Engine.Definitions;
 using ApprovalPortal.Engine.Interventions;
 using ApprovalPortal.Portal.Delegations;
+using ApprovalPortal.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -131,24 +129,8 @@ public sealed class DelegationTests : IAsyncLifetime
         Assert.Equal("elena.fischer", (await TaskAsync(task)).Assignee);
     }
 
-    private async Task<(Guid Instance, Guid Task)> OpenAsync(string subject, string reviewer)
-    {
-        var instance = await _portal.Services.GetRequiredService<WorkflowClient>().StartAsync(new StartWorkflow
-        {
-            Definition = AssignedReviewWorkflow.DefinitionName,
-            Input = JsonSerializer.SerializeToElement(new AssignedReviewState(subject, reviewer), EngineJson.Options),
-        });
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            await using var db = await Db();
-            if (await db.HumanTasks.Where(t => t.InstanceId == instance).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(Cancel) is { } id)
-            {
-                return (instance, id);
-            }
-            await Task.Delay(25, Cancel);
-        }
-        throw new TimeoutException($"Instance {instance} opened no task.");
-    }
+    private Task<(Guid Instance, Guid Task)> OpenAsync(string subject, string reviewer) =>
+        TaskOpener.StartAsync(_portal.Services, AssignedReviewWorkflow.DefinitionName, new AssignedReviewState(subject, reviewer), Cancel);
 
     private async Task<HumanTask> AssigneeBecomesAsync(Guid task, string assignee)
     {
@@ -163,11 +145,7 @@ public sealed class DelegationTests : IAsyncLifetime
         return await TaskAsync(task);
     }
 
-    private async Task<HumanTask> TaskAsync(Guid task)
-    {
-        await using var db = await Db();
-        return await db.HumanTasks.AsNoTracking().SingleAsync(t => t.Id == task, Cancel);
-    }
+    private Task<HumanTask> TaskAsync(Guid task) => TaskOpener.TaskAsync(_portal.Services, task, Cancel);
 
     private Task<PortalDbContext> Db() => _portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Cancel);
 

@@ -1,12 +1,10 @@
-using System.Text.Json;
 using ApprovalPortal.Data;
 using ApprovalPortal.Data.Tasks;
-using ApprovalPortal.Engine;
-using ApprovalPortal.Engine.Client;
 using ApprovalPortal.Engine.Gates;
 using ApprovalPortal.Portal.Inbox;
 using ApprovalPortal.Portal.Samples.ExpenseClaims;
 using ApprovalPortal.Portal.Security;
+using ApprovalPortal.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -62,26 +60,8 @@ public sealed class BulkDecisionTests : IAsyncLifetime
         Assert.Equal(HumanTaskStatus.Open, (await db.HumanTasks.SingleAsync(t => t.Id == skipped.TaskId, Cancel)).Status);
     }
 
-    private async Task OpenAsync(string claimId, decimal amount)
-    {
-        var instance = await _portal.Services.GetRequiredService<WorkflowClient>().StartAsync(new StartWorkflow
-        {
-            Definition = ExpenseClaimWorkflow.DefinitionName,
-            Input = JsonSerializer.SerializeToElement(new ExpenseClaimState(new ExpenseClaim("jana.novak", amount, "EUR", "travel", "Trip",
-                [new Receipt("R-" + claimId, amount)], claimId)), EngineJson.Options),
-        });
-        var contexts = _portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            await using var db = await contexts.CreateDbContextAsync(Cancel);
-            if (await db.HumanTasks.AnyAsync(t => t.InstanceId == instance, Cancel))
-            {
-                return;
-            }
-            await Task.Delay(25, Cancel);
-        }
-        throw new TimeoutException($"Instance {instance} opened no task.");
-    }
+    private Task OpenAsync(string claimId, decimal amount) => TaskOpener.StartAsync(_portal.Services, ExpenseClaimWorkflow.DefinitionName,
+        new ExpenseClaimState(new ExpenseClaim("jana.novak", amount, "EUR", "travel", "Trip", [new Receipt("R-" + claimId, amount)], claimId)), Cancel);
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 

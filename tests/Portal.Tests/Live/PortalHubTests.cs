@@ -1,16 +1,12 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
-using ApprovalPortal.Data;
 using ApprovalPortal.Data.Tasks;
-using ApprovalPortal.Engine;
-using ApprovalPortal.Engine.Client;
 using ApprovalPortal.Engine.Notifications;
 using ApprovalPortal.Portal.Live;
 using ApprovalPortal.Portal.Samples.ExpenseClaims;
+using ApprovalPortal.TestSupport;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ApprovalPortal.Portal.Tests.Live;
@@ -105,25 +101,8 @@ public sealed class PortalHubTests : IAsyncLifetime
         return listener;
     }
 
-    private async Task<Guid> OpenTaskAsync(ExpenseClaim claim)
-    {
-        var instance = await _portal.Services.GetRequiredService<WorkflowClient>().StartAsync(new StartWorkflow
-        {
-            Definition = ExpenseClaimWorkflow.DefinitionName,
-            Input = JsonSerializer.SerializeToElement(new ExpenseClaimState(claim), EngineJson.Options),
-        });
-        var contexts = _portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            await using var db = await contexts.CreateDbContextAsync(Cancel);
-            if (await db.HumanTasks.Where(t => t.InstanceId == instance && t.Status == HumanTaskStatus.Open).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(Cancel) is { } id)
-            {
-                return id;
-            }
-            await Task.Delay(25, Cancel);
-        }
-        throw new TimeoutException($"Instance {instance} opened no task.");
-    }
+    private async Task<Guid> OpenTaskAsync(ExpenseClaim claim) =>
+        (await TaskOpener.StartAsync(_portal.Services, ExpenseClaimWorkflow.DefinitionName, new ExpenseClaimState(claim), Cancel)).Task;
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
