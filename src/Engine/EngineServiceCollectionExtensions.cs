@@ -4,6 +4,7 @@ using ApprovalPortal.Engine.Client;
 using ApprovalPortal.Engine.Definitions;
 using ApprovalPortal.Engine.Execution;
 using ApprovalPortal.Engine.Gates;
+using ApprovalPortal.Engine.Integration;
 using ApprovalPortal.Engine.Interventions;
 using ApprovalPortal.Engine.Models;
 using ApprovalPortal.Engine.Notifications;
@@ -45,6 +46,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<GroupCommitter>();
         services.AddHostedService(sp => sp.GetRequiredService<GroupCommitter>());
         services.AddSingleton<DefinitionRegistry>();
+        services.AddSingleton<IntegrationOutbox>();
         services.AddSingleton<StepPlanner>();
         services.AddSingleton<ToolBreakers>();
         services.AddSingleton(sp => new CallServices(
@@ -70,7 +72,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton(sp => new TaskDecisions(
             sp.GetRequiredService<IDbContextFactory<PortalDbContext>>(), sp.GetRequiredService<DefinitionRegistry>(),
             sp.GetRequiredService<GroupCommitter>(), sp.GetRequiredService<StepPlanner>(), sp.GetRequiredService<WorkflowClient>(),
-            sp.GetRequiredService<EngineNotifications>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<EngineNotifications>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IntegrationOutbox>()));
         services.AddSingleton(sp => new InstanceCommandRunner(
             sp.GetRequiredService<IDbContextFactory<PortalDbContext>>(), sp.GetRequiredService<GroupCommitter>(),
             sp.GetRequiredService<WorkflowClient>(), sp.GetRequiredService<EngineNotifications>(), sp.GetRequiredService<TimeProvider>()));

@@ -2,6 +2,7 @@ using System.Text.Json;
 using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Data.Workflows;
 using ApprovalPortal.Engine.Definitions;
+using ApprovalPortal.Engine.Integration;
 using ApprovalPortal.Engine.Storage;
 using Microsoft.Extensions.Options;
 
@@ -20,7 +21,7 @@ internal sealed record StepPlan(IReadOnlyList<SqlStatement> Statements, Instance
 /// <summary>Turns a step's result into its commit: the instance update (guarded by the version it was
 /// read at, always first), events with the next sequence numbers, the checkpoint, and what the result
 /// opens (a task, a timer, an incident).</summary>
-internal sealed class StepPlanner(TimeProvider clock, IOptions<EngineOptions> options)
+internal sealed class StepPlanner(TimeProvider clock, IOptions<EngineOptions> options, IntegrationOutbox outbox)
 {
     private const string Engine = "engine";
 
@@ -60,6 +61,7 @@ internal sealed class StepPlanner(TimeProvider clock, IOptions<EngineOptions> op
                 statements.Add(Statements.AppendEvent(row.Id, ++sequence, WorkflowEventType.GateOpened, step.Name, Engine, now, null,
                     JsonSerializer.Serialize(new { taskId = task.Id, task.Kind, task.Assignee, task.CandidateGroup, task.DueAt }, EngineJson.Options)));
                 moved = Park(moved, WorkflowStatus.WaitingForHuman) with { CurrentStep = step.Name, LastSequence = sequence };
+                outbox.Add(statements, IntegrationEventTypes.TaskCreated, row.Id, TaskCreatedData(task, row.DefinitionName), now);
                 if (task.DueAt is { } due)
                 {
                     // Level 0 of the chain, or (without a chain) a notice that the task is overdue.
@@ -84,11 +86,13 @@ internal sealed class StepPlanner(TimeProvider clock, IOptions<EngineOptions> op
             case StepResult.Complete:
                 statements.Add(Statements.AppendEvent(row.Id, ++sequence, WorkflowEventType.Completed, step.Name, Engine, now, null, null));
                 moved = Park(moved, WorkflowStatus.Completed) with { LastSequence = sequence, CompletedAt = now };
+                outbox.Add(statements, IntegrationEventTypes.WorkflowCompleted, row.Id, new { instanceId = row.Id, definition = row.DefinitionName, row.BusinessKey }, now);
                 break;
             case StepResult.Fail f:
                 statements.Add(Statements.AppendEvent(row.Id, ++sequence, WorkflowEventType.Failed, step.Name, Engine, now, null,
                     JsonSerializer.Serialize(new { reason = f.Reason }, EngineJson.Options)));
                 moved = Park(moved, WorkflowStatus.Failed) with { LastSequence = sequence, Error = f.Reason, CompletedAt = now };
+                outbox.Add(statements, IntegrationEventTypes.WorkflowFailed, row.Id, new { instanceId = row.Id, definition = row.DefinitionName, row.BusinessKey, error = f.Reason }, now);
                 break;
         }
         statements.Insert(0, Statements.UpdateInstance(moved, row.Version));
@@ -122,6 +126,8 @@ internal sealed class StepPlanner(TimeProvider clock, IOptions<EngineOptions> op
             statements.Add(Statements.AppendEvent(row.Id, ++sequence, WorkflowEventType.IncidentOpened, step.Name, Engine, now, null,
                 JsonSerializer.Serialize(new { incidentId = incident, attempts = attempt }, EngineJson.Options)));
             moved = Park(moved, WorkflowStatus.Failed) with { LastSequence = sequence };
+            outbox.Add(statements, IntegrationEventTypes.WorkflowFailed, row.Id,
+                new { instanceId = row.Id, definition = row.DefinitionName, row.BusinessKey, error = message, incidentId = incident }, now);
         }
         statements.Insert(0, Statements.UpdateInstance(moved, row.Version));
         return new StepPlan(statements, moved, PlannedTimers: timers);
@@ -172,6 +178,13 @@ internal sealed class StepPlanner(TimeProvider clock, IOptions<EngineOptions> op
         statements.Add(Statements.InsertTimer(id, kind, instanceId, taskId, dueAt, payload, now));
         return new PlannedTimer(id, new DateTimeOffset(dueAt, TimeSpan.Zero));
     }
+
+    /// <summary>What a task.created event says of a task.</summary>
+    internal static object TaskCreatedData(HumanTask task, string? definition) => new
+    {
+        taskId = task.Id, instanceId = task.InstanceId, definition, task.Title, task.Kind, task.Risk, task.Assignee, task.CandidateGroup,
+        task.RequiredApprovals, task.DueAt, task.RequestedBy,
+    };
 
     private static HumanTask NewTask(Guid instanceId, string gateStep, GateRequest gate, ResolvedEscalation? escalation, DateTime now)
     {

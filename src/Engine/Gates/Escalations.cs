@@ -4,6 +4,7 @@ using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Data.Workflows;
 using ApprovalPortal.Engine.Definitions;
 using ApprovalPortal.Engine.Execution;
+using ApprovalPortal.Engine.Integration;
 using ApprovalPortal.Engine.Notifications;
 using ApprovalPortal.Engine.Scheduling;
 using ApprovalPortal.Engine.Storage;
@@ -20,7 +21,8 @@ internal sealed class Escalations(
     TaskDecisions decisions,
     EngineNotifications notifications,
     IJobScheduler scheduler,
-    TimeProvider clock)
+    TimeProvider clock,
+    IntegrationOutbox outbox)
 {
     public const string Actor = "escalation";
     private const int Attempts = 5;
@@ -70,7 +72,17 @@ internal sealed class Escalations(
                 }
                 statements.Add(Statements.UpdateInstance(changed, row.Version));
                 statements.AddRange(events);
+                if (level.Action == EscalationAction.Fail)
+                {
+                    outbox.Add(statements, IntegrationEventTypes.WorkflowFailed, row.Id,
+                        new { instanceId = row.Id, definition = row.DefinitionName, row.BusinessKey, error = changed.Error }, now);
+                }
             }
+            outbox.Add(statements, IntegrationEventTypes.TaskEscalated, task.InstanceId, new
+            {
+                taskId = task.Id, instanceId = task.InstanceId, level = index, action = level.Action, group = level.Group ?? task.CandidateGroup,
+                assignee = level.Action == EscalationAction.Reassign ? level.Assignee : task.Assignee, task.DueAt,
+            }, now);
             var next = index + 1 < levels.Count && level.Action is EscalationAction.Notify or EscalationAction.Reassign && task.DueAt is { } due
                 ? StepPlanner.AddTimer(statements, TimerKind.Escalation, task.InstanceId, task.Id, due + levels[index + 1].After, now, EscalationTimer.Payload(index + 1))
                 : null;

@@ -5,6 +5,7 @@ using ApprovalPortal.Data.Workflows;
 using ApprovalPortal.Engine.Client;
 using ApprovalPortal.Engine.Definitions;
 using ApprovalPortal.Engine.Execution;
+using ApprovalPortal.Engine.Integration;
 using ApprovalPortal.Engine.Notifications;
 using ApprovalPortal.Engine.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -24,10 +25,12 @@ public sealed class TaskDecisions
     private readonly WorkflowClient _client;
     private readonly EngineNotifications _notifications;
     private readonly TimeProvider _clock;
+    private readonly IntegrationOutbox _outbox;
 
     internal TaskDecisions(IDbContextFactory<PortalDbContext> contexts, DefinitionRegistry definitions, GroupCommitter committer,
-        StepPlanner planner, WorkflowClient client, EngineNotifications notifications, TimeProvider clock)
+        StepPlanner planner, WorkflowClient client, EngineNotifications notifications, TimeProvider clock, IntegrationOutbox outbox)
     {
+        _outbox = outbox;
         _contexts = contexts;
         _definitions = definitions;
         _committer = committer;
@@ -204,6 +207,14 @@ public sealed class TaskDecisions
         }
         statements.Add(Statements.InsertDecision(decision));
         statements.AddRange(events);
+        if (closes)
+        {
+            _outbox.Add(statements, IntegrationEventTypes.TaskDecided, instance?.Id, new
+            {
+                taskId = task.Id, instanceId = instance?.Id, outcome, decidedBy = task.Decisions.OrderBy(d => d.DecidedAt).Select(d => d.DecidedBy).Append(command.Reviewer),
+                payloadHash = updated.ApprovedPayloadHash, source = command.Source,
+            }, now);
+        }
         DecisionResult result = closes
             ? new DecisionResult.Decided(decision.Id, outcome)
             : new DecisionResult.VoteRecorded(decision.Id, approvals, task.RequiredApprovals);

@@ -184,4 +184,15 @@ internal static partial class Statements
             new("id", SqlValue.Id(id)), new("instanceId", SqlValue.Id(instanceId)), new("step", SqlValue.Text(step)),
             new("error", SqlValue.Text(error)), new("attempts", SqlValue.Int(attempts)), new("at", SqlValue.Time(at)),
         ]);
+
+    /// <summary>An integration event, written in the commit of the change it reports; the portal's dispatcher delivers it.</summary>
+    public static SqlStatement InsertOutbox(string kind, string payloadJson, Guid? instanceId, DateTime at) => new(
+        """
+        INSERT INTO "OutboxMessages" ("Kind", "PayloadJson", "InstanceId", "CreatedAt", "AvailableAt", "Attempts")
+        VALUES (@kind, @payload, @instanceId, @at, @at, 0)
+        """,
+        [
+            new("kind", SqlValue.Text(kind)), new("payload", SqlValue.Text(payloadJson)), new("instanceId", SqlValue.Id(instanceId)),
+            new("at", SqlValue.Time(at)),
+        ]);
 }

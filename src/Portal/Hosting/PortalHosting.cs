@@ -7,6 +7,7 @@ using ApprovalPortal.Portal.Live;
 using ApprovalPortal.Portal.Samples;
 using ApprovalPortal.Portal.Security;
 using ApprovalPortal.Portal.Tasks;
+using ApprovalPortal.Portal.Webhooks;
 using Microsoft.AspNetCore.Diagnostics;
 using MudBlazor.Services;
 
@@ -26,6 +27,7 @@ public static class PortalHosting
         builder.Services.AddSingleton<TaskDetailsQuery>();
         builder.Services.AddInbox();
         builder.Services.AddDelegations();
+        builder.Services.AddWebhooks();
         builder.Services.AddPortalHealthChecks();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();

@@ -1,0 +1,16 @@
+namespace ApprovalPortal.Portal.Webhooks;
+
+/// <summary>Registers webhooks.</summary>
+public static class WebhookServiceCollectionExtensions
+{
+    /// <summary>Adds subscriptions, the dispatcher and its HTTP client.</summary>
+    public static IServiceCollection AddWebhooks(this IServiceCollection services)
+    {
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section);
+        services.AddSingleton<WebhookSubscriptions>();
+        services.AddHttpClient(WebhookDispatcher.HttpClientName, client => client.DefaultRequestHeaders.UserAgent.ParseAdd("ApprovalPortal-Webhooks/1.0"));
+        services.AddSingleton<WebhookDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
+        return services;
+    }
+}
