@@ -71,10 +71,6 @@ public sealed class CreateTaskValidation(IDbContextFactory<PortalDbContext> cont
         {
             Add("callbackUrl", $"An absolute http or https address of at most {MaxUrl} characters.");
         }
-        if (body.Reasoning is { ValueKind: JsonValueKind.Null })
-        {
-            Add("reasoning", "A string or JSON, or leave it out.");
-        }
         var needsProposal = body.Kind is TaskKind.Approve or TaskKind.EditAndApprove;
         if (needsProposal && body.ProposedAction is null)
         {
