@@ -65,8 +65,10 @@ internal sealed class Idempotency(IDbContextFactory<PortalDbContext> contexts, T
         if (result is IStatusCodeHttpResult { StatusCode: >= 200 and < 300 } success)
         {
             record.StatusCode = success.StatusCode!.Value;
+            // Kept as a JSON string holding the exact body: a jsonb column (PostgreSQL) would reorder and reformat an
+            // object, and a replay must be the same bytes as the first answer.
             record.ResponseJson = result is IValueHttpResult { Value: { } value }
-                ? System.Text.Json.JsonSerializer.Serialize(value, value.GetType(), ApiJson.Options)
+                ? System.Text.Json.JsonSerializer.Serialize(System.Text.Json.JsonSerializer.Serialize(value, value.GetType(), ApiJson.Options))
                 : null;
             record.Location = (result as IResult) switch
             {
@@ -103,7 +105,8 @@ internal sealed class Idempotency(IDbContextFactory<PortalDbContext> contexts, T
         }
         return first.ResponseJson is null
             ? Results.StatusCode(first.StatusCode)
-            : Results.Content(first.ResponseJson, "application/json", System.Text.Encoding.UTF8, first.StatusCode);
+            : Results.Content(System.Text.Json.JsonSerializer.Deserialize<string>(first.ResponseJson), "application/json", System.Text.Encoding.UTF8,
+                first.StatusCode);
     }
 
     private async Task ForgetAsync(long id)
