@@ -61,6 +61,8 @@ public static class ApiServiceCollectionExtensions
         });
         services.AddOpenApi("v1", options =>
         {
+            // The document describes the agent API only, not the portal's own sign-in endpoints.
+            options.ShouldInclude = description => description.RelativePath?.StartsWith("api/", StringComparison.OrdinalIgnoreCase) == true;
             options.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info = new OpenApiInfo

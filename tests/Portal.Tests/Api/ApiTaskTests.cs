@@ -266,6 +266,9 @@ public sealed class ApiTaskTests
             Assert.True(operation.GetProperty("responses").TryGetProperty("401", out _), $"{method} {path} lists 401");
         }
         Assert.True(document.GetProperty("components").GetProperty("securitySchemes").TryGetProperty("ApiKey", out _));
+        Assert.All(paths.EnumerateObject(), p => Assert.StartsWith("/api/v1/", p.Name));
+        Assert.Equal(["approve", "editAndApprove", "freeText", "choice"],
+            document.GetProperty("components").GetProperty("schemas").GetProperty("TaskKind").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(HttpStatusCode.OK, scalar.StatusCode);
     }
 
