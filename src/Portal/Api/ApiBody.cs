@@ -65,6 +65,7 @@ internal static class ApiBody
             var message = ex.Message switch
             {
                 var m when m.Contains("could not be mapped", StringComparison.Ordinal) => $"'{field}' is not a field of this request.",
+                var m when m.Contains("uplicate", StringComparison.Ordinal) => $"'{field}' appears more than once.",
                 var m when m.Contains("maximum configured depth", StringComparison.Ordinal) => $"The JSON is nested deeper than {ApiJson.MaxDepth} levels.",
                 var m when m.Contains("could not be converted", StringComparison.Ordinal) =>
                     $"The value of '{field}' has the wrong type, is not one of the allowed names, or is out of range.",

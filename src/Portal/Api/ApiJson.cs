@@ -19,6 +19,8 @@ public static class ApiJson
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         options.MaxDepth = MaxDepth;
+        // {"kind":"approve","kind":"choice"} would mean whatever the last one says: refuse it instead.
+        options.AllowDuplicateProperties = false;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         options.Converters.Add(new DurationConverter());

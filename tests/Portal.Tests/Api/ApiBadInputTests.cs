@@ -92,6 +92,7 @@ public sealed class ApiBadInputTests(ApiBadInputFixture fixture) : IClassFixture
         Post("trailing comma", "{\"kind\":\"approve\",}");
         Post("comment", "{/* hi */\"kind\":\"approve\"}");
         Post("two documents", "{}{}");
+        Post("duplicate field", TaskWith("title", "x").Replace("\"title\":\"x\"", "\"title\":\"x\",\"kind\":\"choice\""));
         Post("bare word", "approve");
         Post("lone surrogate in title", TaskWith("title", "x").Replace("\"title\":\"x\"", "\"title\":\"\\uD800\""));
         Post("invalid escape", TaskWith("title", "x").Replace("\"title\":\"x\"", "\"title\":\"\\q\""));
