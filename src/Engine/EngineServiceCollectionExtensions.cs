@@ -73,6 +73,9 @@ public static class EngineServiceCollectionExtensions
             sp.GetRequiredService<IDbContextFactory<PortalDbContext>>(), sp.GetRequiredService<DefinitionRegistry>(),
             sp.GetRequiredService<GroupCommitter>(), sp.GetRequiredService<StepPlanner>(), sp.GetRequiredService<WorkflowClient>(),
             sp.GetRequiredService<EngineNotifications>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IntegrationOutbox>()));
+        services.AddSingleton(sp => new ExternalTasks(sp.GetRequiredService<EscalationPolicies>(), sp.GetRequiredService<GroupCommitter>(),
+            sp.GetRequiredService<IJobScheduler>(), sp.GetRequiredService<EngineNotifications>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IntegrationOutbox>()));
         services.AddSingleton(sp => new InstanceCommandRunner(
             sp.GetRequiredService<IDbContextFactory<PortalDbContext>>(), sp.GetRequiredService<GroupCommitter>(),
             sp.GetRequiredService<WorkflowClient>(), sp.GetRequiredService<EngineNotifications>(), sp.GetRequiredService<TimeProvider>()));

@@ -62,11 +62,9 @@ internal sealed class StepPlanner(TimeProvider clock, IOptions<EngineOptions> op
                     JsonSerializer.Serialize(new { taskId = task.Id, task.Kind, task.Assignee, task.CandidateGroup, task.DueAt }, EngineJson.Options)));
                 moved = Park(moved, WorkflowStatus.WaitingForHuman) with { CurrentStep = step.Name, LastSequence = sequence };
                 outbox.Add(statements, IntegrationEventTypes.TaskCreated, row.Id, TaskCreatedData(task, row.DefinitionName), now);
-                if (task.DueAt is { } due)
+                if (AddEscalationTimer(statements, task, escalation, now) is { } escalationTimer)
                 {
-                    // Level 0 of the chain, or (without a chain) a notice that the task is overdue.
-                    var first = escalation?.Levels.FirstOrDefault()?.After ?? TimeSpan.Zero;
-                    timers.Add(AddTimer(statements, TimerKind.Escalation, row.Id, task.Id, due + first, now, EscalationTimer.Payload(0)));
+                    timers.Add(escalationTimer);
                 }
                 break;
             case StepResult.GoTo g:
@@ -186,11 +184,24 @@ internal sealed class StepPlanner(TimeProvider clock, IOptions<EngineOptions> op
         task.RequiredApprovals, task.DueAt, task.RequestedBy,
     };
 
-    private static HumanTask NewTask(Guid instanceId, string gateStep, GateRequest gate, ResolvedEscalation? escalation, DateTime now)
+    /// <summary>The first escalation timer of a task with a due time: level 0 of its chain, or (without a chain) a
+    /// notice that the task is overdue. Null when the task has no due time.</summary>
+    internal static PlannedTimer? AddEscalationTimer(List<SqlStatement> statements, HumanTask task, ResolvedEscalation? escalation, DateTime now)
+    {
+        if (task.DueAt is not { } due)
+        {
+            return null;
+        }
+        var first = escalation?.Levels.FirstOrDefault()?.After ?? TimeSpan.Zero;
+        return AddTimer(statements, TimerKind.Escalation, task.InstanceId, task.Id, due + first, now, EscalationTimer.Payload(0));
+    }
+
+    /// <summary>The task a gate (or, without an instance and step, an external agent) opens.</summary>
+    internal static HumanTask NewTask(Guid? instanceId, string? gateStep, GateRequest gate, ResolvedEscalation? escalation, DateTime now)
     {
         if (escalation?.Levels.Any(l => l.Action == EscalationAction.AutoApprove) == true && !gate.AllowAutoApprove)
         {
-            throw new InvalidOperationException($"Gate '{gateStep}' does not allow auto-approval, but its escalation chain would auto-approve.");
+            throw new InvalidOperationException($"Gate '{gateStep ?? gate.Title}' does not allow auto-approval, but its escalation chain would auto-approve.");
         }
         return new HumanTask
         {

@@ -1,5 +1,6 @@
 using ApprovalPortal.Data;
 using ApprovalPortal.Engine;
+using ApprovalPortal.Portal.Api;
 using ApprovalPortal.Portal.Components;
 using ApprovalPortal.Portal.Delegations;
 using ApprovalPortal.Portal.Inbox;
@@ -20,6 +21,7 @@ public static class PortalHosting
     {
         builder.AddRepositoryDevelopmentSettings();
         builder.AddPortalAuthentication();
+        builder.AddAgentApi();
         builder.Services.AddApprovalData(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddApprovalEngine(builder.Configuration).AddSampleAgents();
         builder.Services.AddSampleSeeding(builder.Configuration);
@@ -54,8 +56,10 @@ public static class PortalHosting
             }
             return next(context);
         });
+        app.UseAgentApiErrors();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.MapAgentApi();
         app.UseAntiforgery();
         app.MapStaticAssets().AllowAnonymous();
         app.MapPortalHealth();

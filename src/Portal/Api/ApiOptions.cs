@@ -1,0 +1,13 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ApprovalPortal.Portal.Api;
+
+/// <summary>The "Api" configuration section.</summary>
+public sealed class ApiOptions
+{
+    public const string Section = "Api";
+
+    /// <summary>Requests each API key may make per minute before it gets 429. Default 600.</summary>
+    [Range(1, 1_000_000)]
+    public int RequestsPerMinute { get; set; } = 600;
+}

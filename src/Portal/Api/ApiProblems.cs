@@ -1,0 +1,16 @@
+namespace ApprovalPortal.Portal.Api;
+
+/// <summary>Every error of the API is problem+json (RFC 9457).</summary>
+internal static class ApiProblems
+{
+    public static Task WriteAsync(HttpContext context, int status, string title, string detail, IDictionary<string, object?>? extensions = null) =>
+        Results.Problem(detail, statusCode: status, title: title, extensions: extensions).ExecuteAsync(context);
+
+    public static IResult Problem(int status, string title, string detail, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(detail, statusCode: status, title: title, extensions: extensions);
+
+    public static IResult Validation(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
+
+    public static IResult NotFound(string what) => Problem(StatusCodes.Status404NotFound, "Not found", $"There is no {what} with this id for this API key.");
+}

@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using ApprovalPortal.Portal.Api.Keys;
+using ApprovalPortal.Portal.Api.Tasks;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
+using Scalar.AspNetCore;
+
+namespace ApprovalPortal.Portal.Api;
+
+/// <summary>The agent REST API: API keys, <c>/api/v1</c>, its limits, the OpenAPI document and the reference page.</summary>
+public static class ApiServiceCollectionExtensions
+{
+    private const string RateLimitPolicy = "api-key";
+
+    /// <summary>Adds the API's services. Needs the portal's authentication (it adds a scheme to it).</summary>
+    public static WebApplicationBuilder AddAgentApi(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization(options =>
+        {
+            foreach (var scope in ApiScopes.All)
+            {
+                options.AddPolicy(ApiScopes.Policy(scope), p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
+                    .RequireAuthenticatedUser().RequireClaim(ApiScopes.ClaimType, scope));
+            }
+        });
+        services.AddSingleton<ApiKeys>();
+        services.AddSingleton<CreateTaskValidation>();
+        services.AddSingleton<DecisionWaits>();
+        services.AddSingleton<Idempotency>();
+        if (builder.Environment.IsDevelopment())
+        {
+            services.AddHostedService<DemoApiKeySeeder>();
+        }
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = async (context, ct) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
+                context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                await ApiProblems.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "Too many requests",
+                    $"This API key made too many requests; try again in {Math.Ceiling(retryAfter.TotalSeconds)} s.");
+            };
+            limiter.AddPolicy(RateLimitPolicy, context =>
+            {
+                var perMinute = context.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.RequestsPerMinute;
+                var client = context.User.FindFirst(ApiKeyAuthenticationHandler.ClientIdClaim)?.Value ?? "anonymous";
+                return RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true,
+                });
+            });
+        });
+        services.AddOpenApi("v1", options =>
+        {
+            // The document describes the agent API only, not the portal's own sign-in endpoints.
+            options.ShouldInclude = description => description.RelativePath?.StartsWith("api/", StringComparison.OrdinalIgnoreCase) == true;
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info = new OpenApiInfo
+                {
+                    Title = "ApprovalPortal agent API",
+                    Version = "v1",
+                    Description = "Ask people to approve what an agent proposes, and wait for the answer. Authenticate with the X-Api-Key header.",
+                };
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes[ApiKeyAuthenticationHandler.SchemeName] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = ApiKeyAuthenticationHandler.Header,
+                    Description = "An API key, e.g. ap_demo_... (scopes: tasks:write, tasks:decide, workflows:write, read).",
+                };
+                document.Security ??= [];
+                document.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyAuthenticationHandler.SchemeName, document)] = [] });
+                return Task.CompletedTask;
+            });
+        });
+        return builder;
+    }
+
+    /// <summary>Problem+json for bare error statuses under /api (unknown routes, wrong methods) and the 1 MiB body limit.
+    /// Call before authentication.</summary>
+    public static WebApplication UseAgentApiErrors(this WebApplication app)
+    {
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase), api =>
+        {
+            api.Use((context, next) =>
+            {
+                if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+                {
+                    limit.MaxRequestBodySize = ApiBody.MaxBytes;
+                }
+                return next(context);
+            });
+            api.UseStatusCodePages();
+        });
+        return app;
+    }
+
+    /// <summary>Maps <c>/api/v1</c> (rate-limited per key), <c>/openapi/v1.json</c> and <c>/scalar</c>. Call after authorization.</summary>
+    public static WebApplication MapAgentApi(this WebApplication app)
+    {
+        app.UseRateLimiter();
+        var api = app.MapGroup("/api/v1").RequireRateLimiting(RateLimitPolicy);
+        api.MapTasksApi();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference(o => o.WithTitle("ApprovalPortal agent API")).AllowAnonymous();
+        return app;
+    }
+}

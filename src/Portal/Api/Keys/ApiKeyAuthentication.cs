@@ -1,0 +1,99 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using ApprovalPortal.Data;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ApprovalPortal.Portal.Api.Keys;
+
+/// <summary>Authenticates programs by the <c>X-Api-Key</c> header: the prefix finds the client, the secret's hash must
+/// match (constant time), a revoked key is refused. The principal carries the client's id, name and scopes.</summary>
+public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
+    IDbContextFactory<PortalDbContext> contexts, TimeProvider clock) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    /// <summary>The scheme's name.</summary>
+    public const string SchemeName = "ApiKey";
+
+    /// <summary>The header the key travels in.</summary>
+    public const string Header = "X-Api-Key";
+
+    /// <summary>The claim with the client's id.</summary>
+    public const string ClientIdClaim = "approvalportal/api-client";
+
+    private static readonly TimeSpan TouchEvery = TimeSpan.FromMinutes(1);
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(Header, out var values))
+        {
+            return AuthenticateResult.NoResult();
+        }
+        if (values.Count != 1 || !ApiKeyFormat.TryParse(values[0], out var prefix, out var secret))
+        {
+            return AuthenticateResult.Fail("The API key is not valid.");
+        }
+        await using var db = await contexts.CreateDbContextAsync(Context.RequestAborted);
+        var client = await db.ApiClients.AsNoTracking().SingleOrDefaultAsync(c => c.KeyPrefix == prefix, Context.RequestAborted);
+        // The hash is compared even when no client has the prefix, so both failures take as long.
+        var matches = ApiKeyFormat.Matches(secret, client?.KeyHash ?? new string('0', 64));
+        if (client is null || !matches)
+        {
+            return AuthenticateResult.Fail("The API key is not valid.");
+        }
+        if (client.RevokedAt is not null)
+        {
+            return AuthenticateResult.Fail("The API key was revoked.");
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (client.LastUsedAt is null || client.LastUsedAt < now - TouchEvery)
+        {
+            var before = now - TouchEvery;
+            await db.ApiClients.Where(c => c.Id == client.Id && (c.LastUsedAt == null || c.LastUsedAt < before))
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastUsedAt, now), Context.RequestAborted);
+        }
+        var identity = new ClaimsIdentity(SchemeName, ClaimTypes.Name, ClaimTypes.Role);
+        identity.AddClaim(new Claim(ClientIdClaim, client.Id.ToString()));
+        identity.AddClaim(new Claim(ClaimTypes.Name, client.Name));
+        foreach (var scope in ApiScopes.Parse(client.Scopes))
+        {
+            identity.AddClaim(new Claim(ApiScopes.ClaimType, scope));
+        }
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        WriteProblemAsync(StatusCodes.Status401Unauthorized, "Unauthorized",
+            Request.Headers.ContainsKey(Header)
+                ? "The API key is not valid or was revoked."
+                : $"This endpoint needs an API key in the {Header} header.");
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden", "The API key does not have the scope this endpoint needs.");
+
+    private Task WriteProblemAsync(int status, string title, string detail)
+    {
+        Response.StatusCode = status;
+        if (status == StatusCodes.Status401Unauthorized)
+        {
+            Response.Headers.WWWAuthenticate = SchemeName;
+        }
+        return ApiProblems.WriteAsync(Context, status, title, detail);
+    }
+}
+
+/// <summary>The API client behind a request authenticated with <see cref="ApiKeyAuthenticationHandler"/>.</summary>
+public sealed record ApiCaller(Guid ClientId, string Name, IReadOnlySet<string> Scopes)
+{
+    /// <summary>The caller of <paramref name="user"/>; throws when the request was not authenticated with a key.</summary>
+    public static ApiCaller Of(ClaimsPrincipal user) => new(
+        Guid.Parse(user.FindFirst(ApiKeyAuthenticationHandler.ClientIdClaim)?.Value ?? throw new InvalidOperationException("No API client.")),
+        user.Identity?.Name ?? "",
+        user.FindAll(ApiScopes.ClaimType).Select(c => c.Value).ToHashSet(StringComparer.Ordinal));
+
+    /// <summary>Who a task created by this client names as its requester.</summary>
+    public string RequestedBy => "api:" + Name;
+
+    /// <summary>Whether the caller has <paramref name="scope"/>.</summary>
+    public bool Has(string scope) => Scopes.Contains(scope);
+}

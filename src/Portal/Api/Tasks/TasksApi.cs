@@ -1,0 +1,255 @@
+using System.Text.Json.Nodes;
+using ApprovalPortal.Data;
+using ApprovalPortal.Data.Identity;
+using ApprovalPortal.Data.Tasks;
+using ApprovalPortal.Engine.Gates;
+using ApprovalPortal.Portal.Api.Keys;
+using ApprovalPortal.Portal.Components.Editing;
+using ApprovalPortal.Portal.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace ApprovalPortal.Portal.Api.Tasks;
+
+/// <summary>The task endpoints: agents ask for approval and read (or wait for) the answer; integrations decide.</summary>
+public static class TasksApi
+{
+    /// <summary>The longest long poll, in seconds.</summary>
+    public const int MaxWaitSeconds = 60;
+
+    /// <summary>Maps <c>/api/v1/tasks</c>.</summary>
+    public static RouteGroupBuilder MapTasksApi(this RouteGroupBuilder api)
+    {
+        var tasks = api.MapGroup("/tasks").WithTags("Tasks");
+
+        tasks.MapPost("/", CreateAsync)
+            .RequireAuthorization(ApiScopes.Policy(ApiScopes.TasksWrite))
+            .AddEndpointFilter<Idempotency>()
+            .WithName("CreateTask")
+            .WithSummary("Ask for approval: create a human task")
+            .WithDescription("Opens a task in the reviewers' inbox (its assignee's, or its candidate group's). Send an Idempotency-Key header to make retries safe.")
+            .Accepts<CreateTaskRequest>("application/json")
+            .Produces<TaskView>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        tasks.MapGet("/", ListAsync)
+            .RequireAuthorization(ApiScopes.Policy(ApiScopes.Read))
+            .WithName("ListTasks")
+            .WithSummary("This key's tasks, newest first")
+            .WithDescription("Filters: status, kind, risk, candidateGroup, createdAfter. Paging: limit (1 to 200, default 50) and cursor (from nextCursor) or offset.")
+            .Produces<TaskPage>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        tasks.MapGet("/{id:guid}", GetAsync)
+            .RequireAuthorization(ApiScopes.Policy(ApiScopes.Read))
+            .WithName("GetTask")
+            .WithSummary("A task, with an ETag (its version)")
+            .WithDescription("Only tasks this key created, unless the key has tasks:decide. Send If-None-Match with the ETag to get 304 while nothing changed.")
+            .Produces<TaskView>()
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        tasks.MapGet("/{id:guid}/decision", GetDecisionAsync)
+            .RequireAuthorization(ApiScopes.Policy(ApiScopes.Read))
+            .WithName("GetDecision")
+            .WithSummary("The decision, waiting for it up to `wait` seconds (long poll)")
+            .WithDescription("200 with the decision once the task is closed; 204 when it is still open after the wait (0 to 60 seconds, default 0). Call again after a 204.")
+            .Produces<TaskDecisionView>()
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        tasks.MapPost("/{id:guid}/decision", DecideAsync)
+            .RequireAuthorization(ApiScopes.Policy(ApiScopes.TasksDecide))
+            .AddEndpointFilter<Idempotency>()
+            .WithName("DecideTask")
+            .WithSummary("Decide a task on a reviewer's behalf")
+            .WithDescription("For integrations (a chat tool, a ticket system) that record what a reviewer decided there. The reviewer must be an active user who may see the task.")
+            .Accepts<DecideTaskRequest>("application/json")
+            .Produces<DecideTaskResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        return tasks;
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext http, CreateTaskValidation validation, ExternalTasks external, CancellationToken ct)
+    {
+        var (bytes, problem) = await ApiBody.ReadAsync(http);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var (body, invalid) = ApiBody.Parse<CreateTaskRequest>(bytes!);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+        var caller = ApiCaller.Of(http.User);
+        var (request, errors) = await validation.ValidateAsync(body!, caller, ct);
+        if (request is null)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        return await external.OpenAsync(request, ct) switch
+        {
+            ExternalTaskResult.Opened opened => TypedResults.Created($"/api/v1/tasks/{opened.Task.Id}", TaskView.From(opened.Task)),
+            ExternalTaskResult.Refused refused => ApiProblems.Problem(StatusCodes.Status422UnprocessableEntity, "Task refused", refused.Reason),
+            _ => throw new InvalidOperationException("Unknown result."),
+        };
+    }
+
+    private static async Task<IResult> GetAsync(Guid id, HttpContext http, IDbContextFactory<PortalDbContext> contexts, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var task = await Visible(db.HumanTasks.AsNoTracking(), ApiCaller.Of(http.User)).SingleOrDefaultAsync(t => t.Id == id, ct);
+        if (task is null)
+        {
+            return ApiProblems.NotFound("task");
+        }
+        var etag = $"\"{task.Version}\"";
+        http.Response.Headers.ETag = etag;
+        if (http.Request.Headers.IfNoneMatch.Any(v => v is not null && (v == "*" || v.Split(',').Select(t => t.Trim()).Contains(etag))))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+        return TypedResults.Ok(TaskView.From(task));
+    }
+
+    private static async Task<IResult> GetDecisionAsync(Guid id, HttpContext http, IDbContextFactory<PortalDbContext> contexts, DecisionWaits waits,
+        CancellationToken ct, [FromQuery] string? wait = null)
+    {
+        var seconds = 0;
+        if (wait is not null && (!int.TryParse(wait, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out seconds)
+            || seconds > MaxWaitSeconds))
+        {
+            return ApiProblems.Validation("wait", $"Whole seconds from 0 to {MaxWaitSeconds}.");
+        }
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            if (!await Visible(db.HumanTasks, ApiCaller.Of(http.User)).AnyAsync(t => t.Id == id, ct))
+            {
+                return ApiProblems.NotFound("task");
+            }
+        }
+        var closed = await waits.WaitAsync(id, TimeSpan.FromSeconds(seconds), ct);
+        return closed is null ? TypedResults.NoContent() : TypedResults.Ok(TaskDecisionView.From(closed));
+    }
+
+    private static async Task<IResult> DecideAsync(Guid id, HttpContext http, IDbContextFactory<PortalDbContext> contexts, TaskDecisions decisions,
+        UserDirectory directory, CancellationToken ct)
+    {
+        var (bytes, problem) = await ApiBody.ReadAsync(http);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var (body, invalid) = ApiBody.Parse<DecideTaskRequest>(bytes!);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(body!.Reviewer) || body.Reviewer.Length > CreateTaskValidation.MaxName)
+        {
+            errors["reviewer"] = [$"Required: the reviewer's user name (at most {CreateTaskValidation.MaxName} characters)."];
+        }
+        if (body.Verb is null)
+        {
+            errors["verb"] = ["Required: approve, reject, respond or choose."];
+        }
+        foreach (var (field, value, max) in new[] { ("comment", body.Comment, 4000), ("text", body.Text, 20000), ("choice", body.Choice, CreateTaskValidation.MaxChoice) })
+        {
+            if (value?.Length > max)
+            {
+                errors[field] = [$"At most {max} characters."];
+            }
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var task = await db.HumanTasks.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, ct);
+        if (task is null)
+        {
+            return ApiProblems.NotFound("task");
+        }
+        var reviewer = await directory.FindAsync(body.Reviewer!, ct);
+        if (reviewer is not { IsActive: true }
+            || !new Viewer(reviewer.UserName, reviewer.Groups, reviewer.Roles.Contains(PortalRole.Admin)).CanSee(task))
+        {
+            return Refused($"{body.Reviewer} is not an active user who may decide this task.");
+        }
+        if (body.Payload is { } payload && task.SchemaJson is not null)
+        {
+            var load = await PayloadSchema.LoadAsync(task.SchemaJson, ct);
+            var broken = load.Schema?.Validate(JsonNode.Parse(payload.GetRawText())) ?? [];
+            if (broken.Count > 0)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+                {
+                    ["payload"] = broken.Select(e => $"{(e.Path.Length == 0 ? "(the value)" : e.Path)}: {e.Message}").ToArray(),
+                });
+            }
+        }
+        var result = await decisions.DecideAsync(new DecideTask
+        {
+            TaskId = id, Reviewer = reviewer.UserName, Verb = body.Verb!.Value, Payload = body.Payload, Comment = body.Comment, Text = body.Text,
+            Choice = body.Choice, ProposalRevision = body.ProposalRevision, Source = DecisionSource.Api,
+        }, ct);
+        return result switch
+        {
+            DecisionResult.Decided d => TypedResults.Ok(new DecideTaskResponse("decided", d.DecisionId, d.Outcome, null, null)),
+            DecisionResult.VoteRecorded v => TypedResults.Ok(new DecideTaskResponse("voteRecorded", v.DecisionId, null, v.Approvals, v.Required)),
+            DecisionResult.AlreadyDecided a => ApiProblems.Problem(StatusCodes.Status409Conflict, "Already decided",
+                a.By.Count > 0 ? $"Already decided by {string.Join(", ", a.By)}." : $"The task is {a.Status} already.",
+                new Dictionary<string, object?> { ["decidedBy"] = a.By, ["outcome"] = a.Outcome?.ToString(), ["status"] = a.Status.ToString() }),
+            DecisionResult.Refused r => Refused(r.Reason),
+            DecisionResult.NotFound => ApiProblems.NotFound("task"),
+            _ => throw new InvalidOperationException("Unknown result."),
+        };
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, IDbContextFactory<PortalDbContext> contexts, CancellationToken ct,
+        [FromQuery] string? status = null, [FromQuery] string? kind = null, [FromQuery] string? risk = null, [FromQuery] string? candidateGroup = null,
+        [FromQuery] string? createdAfter = null, [FromQuery] string? limit = null, [FromQuery] string? cursor = null, [FromQuery] string? offset = null)
+    {
+        var (query, errors) = TaskListQuery.Parse(status, kind, risk, candidateGroup, createdAfter, limit, cursor, offset);
+        if (query is null)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return TypedResults.Ok(await query.RunAsync(db, ApiCaller.Of(http.User).ClientId, ct));
+    }
+
+    private static IResult Refused(string reason) => ApiProblems.Problem(StatusCodes.Status422UnprocessableEntity, "Decision refused", reason);
+
+    /// <summary>A key sees the tasks it created; a key that may decide sees every task.</summary>
+    private static IQueryable<HumanTask> Visible(IQueryable<HumanTask> tasks, ApiCaller caller) =>
+        caller.Has(ApiScopes.TasksDecide) ? tasks : tasks.Where(t => t.ApiClientId == caller.ClientId);
+}
