@@ -9,6 +9,7 @@ using ApprovalPortal.Portal.Samples;
 using ApprovalPortal.Portal.Security;
 using ApprovalPortal.Portal.Tasks;
 using ApprovalPortal.Portal.Webhooks;
+using Hangfire;
 using Microsoft.AspNetCore.Diagnostics;
 using MudBlazor.Services;
 
@@ -65,6 +66,10 @@ public static class PortalHosting
         app.MapPortalHealth();
         app.MapPortalAccount();
         app.MapHub<PortalHub>(PortalHub.Path);
+        // Operators and admins only, by policy: no local-requests exception, and this node's own job storage.
+        app.MapHangfireDashboardWithAuthorizationPolicy(PortalPolicies.Operate, "/hangfire",
+            new DashboardOptions { Authorization = [], AppPath = "/workflows", DashboardTitle = "ApprovalPortal jobs" },
+            app.Services.GetRequiredService<JobStorage>());
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
