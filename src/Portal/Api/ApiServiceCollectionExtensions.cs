@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using ApprovalPortal.Portal.Api.Keys;
 using ApprovalPortal.Portal.Api.Tasks;
+using ApprovalPortal.Portal.Api.Workflows;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
@@ -111,6 +112,7 @@ public static class ApiServiceCollectionExtensions
         app.UseRateLimiter();
         var api = app.MapGroup("/api/v1").RequireRateLimiting(RateLimitPolicy);
         api.MapTasksApi();
+        api.MapWorkflowsApi();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference(o => o.WithTitle("ApprovalPortal agent API")).AllowAnonymous();
         return app;

@@ -73,6 +73,8 @@ internal sealed class Idempotency(IDbContextFactory<PortalDbContext> contexts, T
             record.Location = (result as IResult) switch
             {
                 Microsoft.AspNetCore.Http.HttpResults.Created<Tasks.TaskView> created => created.Location,
+                Microsoft.AspNetCore.Http.HttpResults.Created<Workflows.WorkflowView> started => started.Location,
+                Microsoft.AspNetCore.Http.HttpResults.Accepted<Workflows.SignalAccepted> accepted => accepted.Location,
                 _ => null,
             };
             await db.SaveChangesAsync(CancellationToken.None);

@@ -10,6 +10,9 @@ public static class LiveServiceCollectionExtensions
     {
         // Enums travel by name, as in the REST API.
         services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        services.AddAuthorization(PortalHub.AddPolicy);
+        services.AddMemoryCache();
+        services.AddSingleton<ApiTaskOwners>();
         services.AddSingleton<LiveChanges>();
         services.AddSingleton<IEngineNotifier, PortalNotifier>();
         return services;

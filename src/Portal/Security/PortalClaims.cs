@@ -37,7 +37,9 @@ internal sealed class PortalClaimsTransformation(UserDirectory directory) : ICla
 
     public async Task<ClaimsPrincipal> TransformAsync(ClaimsPrincipal principal)
     {
-        if (principal.Identity?.IsAuthenticated != true || principal.Identities.Any(i => i.AuthenticationType == PortalClaims.IdentityType))
+        // An API key is a program, never a portal user: a client named like a user must not get that user's roles.
+        if (principal.Identity?.IsAuthenticated != true || principal.Identities.Any(i => i.AuthenticationType == PortalClaims.IdentityType
+                || i.AuthenticationType == Api.Keys.ApiKeyAuthenticationHandler.SchemeName))
         {
             return principal;
         }

@@ -36,6 +36,13 @@ public sealed class ApiAuthorizationTests(ApiAuthorizationFixture fixture) : ICl
         ("GET", "/api/v1/tasks/{id}", ApiScopes.Read, HttpStatusCode.OK),
         ("GET", "/api/v1/tasks/{id}/decision", ApiScopes.Read, HttpStatusCode.NoContent),
         ("POST", "/api/v1/tasks/{id}/decision", ApiScopes.TasksDecide, HttpStatusCode.OK),
+        ("POST", "/api/v1/workflows", ApiScopes.WorkflowsWrite, HttpStatusCode.Created),
+        ("GET", "/api/v1/workflows/{wf}", ApiScopes.Read, HttpStatusCode.OK),
+        ("GET", "/api/v1/workflows/{wf}/events?limit=5", ApiScopes.Read, HttpStatusCode.OK),
+        ("POST", "/api/v1/workflows/{wf}/signals/go", ApiScopes.WorkflowsWrite, HttpStatusCode.Accepted),
+        ("POST", "/api/v1/workflows/{wf}/pause", ApiScopes.WorkflowsWrite, HttpStatusCode.OK),
+        ("POST", "/api/v1/workflows/{paused}/resume", ApiScopes.WorkflowsWrite, HttpStatusCode.OK),
+        ("POST", "/api/v1/workflows/{wf}/cancel", ApiScopes.WorkflowsWrite, HttpStatusCode.OK),
     ];
 
     public static TheoryData<int, Credential> Matrix()
@@ -57,11 +64,13 @@ public sealed class ApiAuthorizationTests(ApiAuthorizationFixture fixture) : ICl
     {
         var (method, path, scope, success) = Endpoints[endpoint];
         var keys = Portal.Services.GetRequiredService<ApiKeys>();
-        // The task belongs to the key that reads it (a read key sees only its own tasks).
-        var rightScopes = scope == ApiScopes.TasksWrite ? [scope] : new[] { scope, ApiScopes.TasksWrite };
+        var forTasks = path.StartsWith("/api/v1/tasks", StringComparison.Ordinal);
+        // The task belongs to the key that reads it (a read key sees only its own tasks); workflows belong to no key.
+        var rightScopes = scope == ApiScopes.TasksWrite || !forTasks ? [scope] : new[] { scope, ApiScopes.TasksWrite };
         var right = await Portal.KeyAsync(rightScopes);
-        var id = (await ApiPortal.ReadAsync(await Portal.Client(right.Key).PostAsJsonAsync("/api/v1/tasks", ApiPortal.Task(), Cancel)))
-            .GetProperty("id").GetGuid();
+        var target = path.Contains("{id}")
+            ? (await ApiPortal.ReadAsync(await Portal.Client(right.Key).PostAsJsonAsync("/api/v1/tasks", ApiPortal.Task(), Cancel))).GetProperty("id").GetGuid()
+            : path.Contains("{wf}") || path.Contains("{paused}") ? await Portal.WaitingInstanceAsync(paused: path.Contains("{paused}")) : Guid.Empty;
         string? key = credential switch
         {
             Credential.None => null,
@@ -71,10 +80,18 @@ public sealed class ApiAuthorizationTests(ApiAuthorizationFixture fixture) : ICl
             Credential.WrongScope => (await Portal.KeyAsync(ApiScopes.All.Where(s => s != scope).ToArray())).Key,
             _ => right.Key,
         };
-        using var request = new HttpRequestMessage(new HttpMethod(method), path.Replace("{id}", id.ToString()));
+        using var request = new HttpRequestMessage(new HttpMethod(method),
+            path.Replace("{id}", target.ToString()).Replace("{wf}", target.ToString()).Replace("{paused}", target.ToString()));
         if (method == "POST")
         {
-            request.Content = JsonContent.Create(path.EndsWith("decision") ? new { reviewer = "elena.fischer", verb = "approve" } : ApiPortal.Task());
+            request.Content = JsonContent.Create<object>(path switch
+            {
+                _ when path.EndsWith("decision") => new { reviewer = "elena.fischer", verb = "approve" },
+                "/api/v1/workflows" => new { definition = SignalWaitWorkflow.DefinitionName, input = new { subject = "matrix" } },
+                _ when path.Contains("/signals/") => new { payload = new { ok = true } },
+                _ when forTasks => ApiPortal.Task(),
+                _ => new { reason = "Authorization matrix" },
+            });
         }
         var before = await Portal.CountsAsync();
 
@@ -87,6 +104,12 @@ public sealed class ApiAuthorizationTests(ApiAuthorizationFixture fixture) : ICl
             _ => HttpStatusCode.Unauthorized,
         };
         Assert.Equal(expected, response.StatusCode);
+        if (credential == Credential.RightScope && !forTasks && method == "POST")
+        {
+            // Let what the command set going finish, so the next row counts a quiet database.
+            await Portal.SettledAsync(response.Headers.Location is { } started && target == Guid.Empty
+                ? Guid.Parse(started.OriginalString.Split('/')[^1]) : target);
+        }
         if (credential != Credential.RightScope)
         {
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

@@ -2,6 +2,11 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using ApprovalPortal.Data;
 using ApprovalPortal.Data.Providers;
+using ApprovalPortal.Data.Workflows;
+using ApprovalPortal.Engine.Client;
+using ApprovalPortal.Engine.Definitions;
+using ApprovalPortal.Engine.Interventions;
+using ApprovalPortal.Engine.Notifications;
 using ApprovalPortal.Portal.Api.Keys;
 using ApprovalPortal.TestSupport;
 using Microsoft.EntityFrameworkCore;
@@ -45,7 +50,8 @@ public sealed class ApiPortal : IAsyncDisposable
         {
             settings["Database:DataFolder"] = PortalFactory.NewDataFolder();
         }
-        var portal = new ApiPortal(new PortalFactory(settings), database);
+        // The signal workflow is there for the workflow endpoints' tests; the samples (expense-claim) always are.
+        var portal = new ApiPortal(new PortalFactory(settings, services => services.AddSingleton<IWorkflowDefinitionSource, SignalWaitWorkflow>()), database);
         _ = portal.Factory.Server; // start it (migrations, seeders) now
         return portal;
     }
@@ -73,12 +79,14 @@ public sealed class ApiPortal : IAsyncDisposable
 
     public async Task<HttpClient> ClientWithAsync(params string[] scopes) => Client((await KeyAsync(scopes)).Key);
 
-    /// <summary>The rows the task endpoints may write, counted table by table.</summary>
+    /// <summary>The rows the task and workflow endpoints may write, counted table by table.</summary>
     public async Task<string> CountsAsync()
     {
         await using var db = Db();
         return $"tasks={await db.HumanTasks.CountAsync()} decisions={await db.Decisions.CountAsync()} timers={await db.Timers.CountAsync()} " +
-            $"idempotency={await db.IdempotencyRecords.CountAsync()} clients={await db.ApiClients.CountAsync()} events={await db.WorkflowEvents.CountAsync()}";
+            $"idempotency={await db.IdempotencyRecords.CountAsync()} clients={await db.ApiClients.CountAsync()} events={await db.WorkflowEvents.CountAsync()} " +
+            $"instances={await db.WorkflowInstances.CountAsync()} signals={await db.PendingSignals.CountAsync()} checkpoints={await db.Checkpoints.CountAsync()} " +
+            $"changes={await db.WorkflowInstances.SumAsync(i => i.Version)}";
     }
 
     /// <summary>A valid task request for the group <paramref name="group"/>.</summary>
@@ -98,6 +106,47 @@ public sealed class ApiPortal : IAsyncDisposable
         candidateGroup = group,
         risk = "low",
     };
+
+    /// <summary>Starts <see cref="SignalWaitWorkflow"/> through the engine and returns once it waits for its signal
+    /// (and, when <paramref name="paused"/>, once it is paused), so nothing runs behind the test's back.</summary>
+    public async Task<Guid> WaitingInstanceAsync(bool paused = false, string subject = "matrix")
+    {
+        var id = Guid.CreateVersion7();
+        using (var watcher = Services.GetRequiredService<InstanceWatch>().Watch(id))
+        {
+            await Services.GetRequiredService<WorkflowClient>().StartAsync(new StartWorkflow
+            {
+                Definition = SignalWaitWorkflow.DefinitionName, InstanceId = id,
+                Input = JsonSerializer.SerializeToElement(new SignalWaitState(subject), Json),
+            });
+            await watcher.WaitAsync(s => s == WorkflowStatus.Waiting).WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        if (paused)
+        {
+            var result = await Services.GetRequiredService<InstanceCommands>().PauseAsync(id, new Intervention("tests", "set up"));
+            if (result is not CommandResult.Done)
+            {
+                throw new InvalidOperationException($"Could not pause {id}: {result}");
+            }
+        }
+        return id;
+    }
+
+    /// <summary>Waits until the instance is at rest (no step to run), so counts taken afterwards stay put.</summary>
+    public async Task<WorkflowInstance> SettledAsync(Guid id)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            await using var db = Db();
+            var instance = await db.WorkflowInstances.AsNoTracking().SingleAsync(i => i.Id == id);
+            if (instance.Status != WorkflowStatus.Running && instance.LeaseOwner is null || DateTime.UtcNow > deadline)
+            {
+                return instance;
+            }
+            await System.Threading.Tasks.Task.Delay(25);
+        }
+    }
 
     public static async Task<JsonElement> ReadAsync(HttpResponseMessage response) =>
         await response.Content.ReadFromJsonAsync<JsonElement>(Json);

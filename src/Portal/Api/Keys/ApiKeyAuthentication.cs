@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using ApprovalPortal.Data;
+using ApprovalPortal.Portal.Live;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,9 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
     /// <summary>The header the key travels in.</summary>
     public const string Header = "X-Api-Key";
 
+    /// <summary>The query parameter the hub also takes the key in (SignalR's <c>access_token</c>, for WebSockets).</summary>
+    public const string QueryParameter = "access_token";
+
     /// <summary>The claim with the client's id.</summary>
     public const string ClientIdClaim = "approvalportal/api-client";
 
@@ -25,7 +29,9 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!Request.Headers.TryGetValue(Header, out var values))
+        if (!Request.Headers.TryGetValue(Header, out var values)
+            // Browsers cannot set headers on a WebSocket, so the hub (only) also takes the key as SignalR sends a token.
+            && !(IsHubRequest && Request.Query.TryGetValue(QueryParameter, out values)))
         {
             return AuthenticateResult.NoResult();
         }
@@ -62,9 +68,11 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
+    private bool IsHubRequest => Request.Path.StartsWithSegments(PortalHub.Path, StringComparison.OrdinalIgnoreCase);
+
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
         WriteProblemAsync(StatusCodes.Status401Unauthorized, "Unauthorized",
-            Request.Headers.ContainsKey(Header)
+            Request.Headers.ContainsKey(Header) || IsHubRequest && Request.Query.ContainsKey(QueryParameter)
                 ? "The API key is not valid or was revoked."
                 : $"This endpoint needs an API key in the {Header} header.");
 

@@ -12,10 +12,10 @@ public static class ApiScopes
     /// <summary>Decide tasks on a reviewer's behalf, and read every task (not only the key's own).</summary>
     public const string TasksDecide = "tasks:decide";
 
-    /// <summary>Start and signal workflows (endpoints to come).</summary>
+    /// <summary>Start, signal, pause, resume and cancel workflows (any instance).</summary>
     public const string WorkflowsWrite = "workflows:write";
 
-    /// <summary>Read tasks and decisions.</summary>
+    /// <summary>Read tasks and decisions, and any workflow instance with its events.</summary>
     public const string Read = "read";
 
     /// <summary>Every scope, in the order forms list them.</summary>

@@ -130,13 +130,7 @@ public static class TasksApi
         {
             return ApiProblems.NotFound("task");
         }
-        var etag = $"\"{task.Version}\"";
-        http.Response.Headers.ETag = etag;
-        if (http.Request.Headers.IfNoneMatch.Any(v => v is not null && (v == "*" || v.Split(',').Select(t => t.Trim()).Contains(etag))))
-        {
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        }
-        return TypedResults.Ok(TaskView.From(task));
+        return ApiETag.NotModified(http, task.Version) ? TypedResults.StatusCode(StatusCodes.Status304NotModified) : TypedResults.Ok(TaskView.From(task));
     }
 
     private static async Task<IResult> GetDecisionAsync(Guid id, HttpContext http, IDbContextFactory<PortalDbContext> contexts, DecisionWaits waits,

@@ -1,0 +1,300 @@
+using System.Globalization;
+using System.Text.Json;
+using ApprovalPortal.Data;
+using ApprovalPortal.Data.Tasks;
+using ApprovalPortal.Engine.Client;
+using ApprovalPortal.Engine.Definitions;
+using ApprovalPortal.Engine.Interventions;
+using ApprovalPortal.Portal.Api.Keys;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace ApprovalPortal.Portal.Api.Workflows;
+
+/// <summary>The workflow endpoints: agents start workflows, follow them, signal them and pause, resume or cancel them.
+/// A key with <c>read</c> reads any instance and a key with <c>workflows:write</c> acts on any (instances are not owned
+/// by a client: an operator's key and an agent's key act on the same ones, and every act is logged with the client).</summary>
+public static class WorkflowsApi
+{
+    /// <summary>The most events one page holds.</summary>
+    public const int MaxEvents = 200;
+
+    /// <summary>The longest reason of an intervention.</summary>
+    public const int MaxReason = 2000;
+
+    private const int DefaultEvents = 50;
+    private const int MaxName = 200;
+    private const int MaxBusinessKey = 256;
+
+    /// <summary>Maps <c>/api/v1/workflows</c>.</summary>
+    public static RouteGroupBuilder MapWorkflowsApi(this RouteGroupBuilder api)
+    {
+        var workflows = api.MapGroup("/workflows").WithTags("Workflows");
+
+        workflows.MapPost("/", StartAsync)
+            .RequireAuthorization(ApiScopes.Policy(ApiScopes.WorkflowsWrite))
+            .AddEndpointFilter<Idempotency>()
+            .WithName("StartWorkflow")
+            .WithSummary("Start a workflow")
+            .WithDescription("Starts an instance of a registered definition with `input` as its state; it runs at once. Send an Idempotency-Key header to make retries safe.")
+            .Accepts<StartWorkflowRequest>("application/json")
+            .Produces<WorkflowView>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        workflows.MapGet("/{id:guid}", GetAsync)
+            .RequireAuthorization(ApiScopes.Policy(ApiScopes.Read))
+            .WithName("GetWorkflow")
+            .WithSummary("An instance, with an ETag (its revision)")
+            .WithDescription("Status, step, times, error and the tasks it waits on. Send If-None-Match with the ETag to get 304 while nothing changed.")
+            .Produces<WorkflowView>()
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        workflows.MapGet("/{id:guid}/events", EventsAsync)
+            .RequireAuthorization(ApiScopes.Policy(ApiScopes.Read))
+            .WithName("GetWorkflowEvents")
+            .WithSummary("An instance's log, in sequence order")
+            .WithDescription($"Events after the sequence `after` (default 0), at most `limit` (1 to {MaxEvents}, default {DefaultEvents}); pass nextAfter back as `after` for the next page.")
+            .Produces<WorkflowEventPage>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        workflows.MapPost("/{id:guid}/signals/{name}", SignalAsync)
+            .RequireAuthorization(ApiScopes.Policy(ApiScopes.WorkflowsWrite))
+            .AddEndpointFilter<Idempotency>()
+            .WithName("SignalWorkflow")
+            .WithSummary("Send a signal")
+            .WithDescription("An instance waiting for the signal `name` goes on with the payload; otherwise the signal is queued for it. The body may be empty.")
+            .Accepts<SignalRequest>("application/json")
+            .Produces<SignalAccepted>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        MapIntervention(workflows, "pause", "PauseWorkflow", "Pause an instance", "Stops a running or waiting instance where it is.",
+            (commands, id, by, ct) => commands.PauseAsync(id, by, ct));
+        MapIntervention(workflows, "resume", "ResumeWorkflow", "Resume a paused instance", "It goes on from where it stopped.",
+            (commands, id, by, ct) => commands.ResumeAsync(id, by, ct));
+        MapIntervention(workflows, "cancel", "CancelWorkflow", "Cancel an instance", "Ends it for good: its open tasks are withdrawn and its timers cancelled.",
+            (commands, id, by, ct) => commands.CancelAsync(id, by, ct));
+        return workflows;
+    }
+
+    private static void MapIntervention(RouteGroupBuilder workflows, string verb, string name, string summary, string description,
+        Func<InstanceCommands, Guid, Intervention, CancellationToken, Task<CommandResult>> command) =>
+        workflows.MapPost($"/{{id:guid}}/{verb}", (Guid id, HttpContext http, InstanceCommands commands, IDbContextFactory<PortalDbContext> contexts,
+                CancellationToken ct) => InterveneAsync(id, http, contexts, (by, token) => command(commands, id, by, token), ct))
+            .RequireAuthorization(ApiScopes.Policy(ApiScopes.WorkflowsWrite))
+            .AddEndpointFilter<Idempotency>()
+            .WithName(name)
+            .WithSummary(summary)
+            .WithDescription(description + $" A reason (1 to {MaxReason} characters) is required; it is recorded in the instance's log with the API client as the actor.")
+            .Accepts<InterventionRequest>("application/json")
+            .Produces<WorkflowView>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+    private static async Task<IResult> StartAsync(HttpContext http, WorkflowClient client, DefinitionRegistry definitions,
+        IDbContextFactory<PortalDbContext> contexts, CancellationToken ct)
+    {
+        var (bytes, problem) = await ApiBody.ReadAsync(http);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var (body, invalid) = ApiBody.Parse<StartWorkflowRequest>(bytes!);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+        var errors = new Dictionary<string, string[]>();
+        if (!IsName(body!.Definition, MaxName))
+        {
+            errors["definition"] = [$"Required: a workflow definition's name (at most {MaxName} characters)."];
+        }
+        if (body.Version is < 1)
+        {
+            errors["version"] = ["A definition version from 1, or none for the newest."];
+        }
+        if (body.Input is not { ValueKind: not JsonValueKind.Null })
+        {
+            errors["input"] = ["Required: the workflow's initial state, as JSON."];
+        }
+        if (body.BusinessKey is not null && !IsName(body.BusinessKey, MaxBusinessKey))
+        {
+            errors["businessKey"] = [$"1 to {MaxBusinessKey} printable characters."];
+        }
+        if (body.Priority is < -1000 or > 1000)
+        {
+            errors["priority"] = ["From -1000 to 1000."];
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        var definition = body.Version is { } version ? definitions.Find(body.Definition!, version) : definitions.Latest(body.Definition!);
+        if (definition is null)
+        {
+            return ApiProblems.Problem(StatusCodes.Status422UnprocessableEntity, "Unknown workflow",
+                $"There is no workflow named '{body.Definition}'" + (body.Version is { } v ? $" in version {v}." : "."));
+        }
+        Guid id;
+        try
+        {
+            id = await client.StartAsync(new StartWorkflow
+            {
+                Definition = definition.Name, Version = definition.Version, Input = body.Input!.Value, BusinessKey = body.BusinessKey,
+                Priority = body.Priority ?? 0, StartedBy = ApiCaller.Of(http.User).RequestedBy,
+            });
+        }
+        catch (WorkflowStartException ex)
+        {
+            // The definition exists, so the engine refused the input (it is not the definition's state) or could not store the start.
+            return ApiProblems.Problem(StatusCodes.Status422UnprocessableEntity, "Workflow not started", ex.Message);
+        }
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var view = await ViewAsync(db, id, ct);
+        return TypedResults.Created($"/api/v1/workflows/{id}", view!);
+    }
+
+    private static async Task<IResult> GetAsync(Guid id, HttpContext http, IDbContextFactory<PortalDbContext> contexts, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var view = await ViewAsync(db, id, ct);
+        if (view is null)
+        {
+            return ApiProblems.NotFound("workflow");
+        }
+        return ApiETag.NotModified(http, view.Revision) ? TypedResults.StatusCode(StatusCodes.Status304NotModified) : TypedResults.Ok(view);
+    }
+
+    private static async Task<IResult> EventsAsync(Guid id, IDbContextFactory<PortalDbContext> contexts, CancellationToken ct,
+        [FromQuery] string? after = null, [FromQuery] string? limit = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        long from = 0;
+        if (after is not null && !long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out from))
+        {
+            errors["after"] = ["A sequence number: a whole number from 0."];
+        }
+        var take = DefaultEvents;
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take is < 1 or > MaxEvents))
+        {
+            errors["limit"] = [$"A whole number from 1 to {MaxEvents}."];
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        if (!await db.WorkflowInstances.AnyAsync(i => i.Id == id, ct))
+        {
+            return ApiProblems.NotFound("workflow");
+        }
+        var rows = await db.WorkflowEvents.AsNoTracking().Where(e => e.InstanceId == id && e.Sequence > from)
+            .OrderBy(e => e.Sequence).Take(take + 1).ToListAsync(ct);
+        var items = rows.Take(take).Select(WorkflowEventView.From).ToList();
+        return TypedResults.Ok(new WorkflowEventPage(items, rows.Count > take ? items[^1].Sequence : null));
+    }
+
+    private static async Task<IResult> SignalAsync(Guid id, string name, HttpContext http, Signals signals, CancellationToken ct)
+    {
+        if (!IsName(name, MaxName))
+        {
+            return ApiProblems.Validation("name", $"A signal's name: 1 to {MaxName} printable characters.");
+        }
+        JsonElement? payload = null;
+        if (http.Request.ContentLength is not 0 || http.Request.ContentType is not null)
+        {
+            var (bytes, problem) = await ApiBody.ReadAsync(http);
+            if (problem is not null)
+            {
+                return problem;
+            }
+            var (body, invalid) = ApiBody.Parse<SignalRequest>(bytes!);
+            if (invalid is not null)
+            {
+                return invalid;
+            }
+            payload = body!.Payload;
+        }
+        return await signals.SendAsync(id, name, payload, ApiCaller.Of(http.User).RequestedBy, ct) switch
+        {
+            CommandResult.Done => TypedResults.Accepted($"/api/v1/workflows/{id}", new SignalAccepted(id, name)),
+            CommandResult.NotFound => ApiProblems.NotFound("workflow"),
+            CommandResult.Refused refused => ApiProblems.Problem(StatusCodes.Status409Conflict, "Signal refused", refused.Reason),
+            _ => throw new InvalidOperationException("Unknown result."),
+        };
+    }
+
+    private static async Task<IResult> InterveneAsync(Guid id, HttpContext http, IDbContextFactory<PortalDbContext> contexts,
+        Func<Intervention, CancellationToken, Task<CommandResult>> command, CancellationToken ct)
+    {
+        var (bytes, problem) = await ApiBody.ReadAsync(http);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var (body, invalid) = ApiBody.Parse<InterventionRequest>(bytes!);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+        if (string.IsNullOrWhiteSpace(body!.Reason) || body.Reason.Length > MaxReason)
+        {
+            return ApiProblems.Validation("reason", $"Required: why, in 1 to {MaxReason} characters.");
+        }
+        var result = await command(new Intervention(ApiCaller.Of(http.User).RequestedBy, body.Reason.Trim()), ct);
+        if (result is CommandResult.Done)
+        {
+            await using var db = await contexts.CreateDbContextAsync(ct);
+            return TypedResults.Ok(await ViewAsync(db, id, ct));
+        }
+        return result switch
+        {
+            CommandResult.NotFound => ApiProblems.NotFound("workflow"),
+            CommandResult.Refused refused => ApiProblems.Problem(StatusCodes.Status409Conflict, "Not possible now", refused.Reason),
+            _ => throw new InvalidOperationException("Unknown result."),
+        };
+    }
+
+    private static async Task<WorkflowView?> ViewAsync(PortalDbContext db, Guid id, CancellationToken ct)
+    {
+        var instance = await db.WorkflowInstances.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id, ct);
+        if (instance is null)
+        {
+            return null;
+        }
+        var open = await db.HumanTasks.AsNoTracking()
+            .Where(t => t.InstanceId == id && (t.Status == HumanTaskStatus.Open || t.Status == HumanTaskStatus.Claimed))
+            .OrderBy(t => t.CreatedAt).Select(t => t.Id).ToListAsync(ct);
+        return WorkflowView.From(instance, open);
+    }
+
+    private static bool IsName(string? value, int max) =>
+        !string.IsNullOrWhiteSpace(value) && value.Length <= max && !value.Any(char.IsControl);
+}
