@@ -9,6 +9,7 @@ using ApprovalPortal.Portal.Samples;
 using ApprovalPortal.Portal.Security;
 using ApprovalPortal.Portal.Tasks;
 using ApprovalPortal.Portal.Webhooks;
+using ApprovalPortal.Portal.Workflows;
 using Hangfire;
 using Microsoft.AspNetCore.Diagnostics;
 using MudBlazor.Services;
@@ -28,6 +29,7 @@ public static class PortalHosting
         builder.Services.AddSampleSeeding(builder.Configuration);
         builder.Services.AddLiveUpdates();
         builder.Services.AddSingleton<TaskDetailsQuery>();
+        builder.Services.AddSingleton<WorkflowSearch>();
         builder.Services.AddInbox();
         builder.Services.AddDelegations();
         builder.Services.AddWebhooks();
