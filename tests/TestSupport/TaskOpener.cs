@@ -13,12 +13,14 @@ namespace ApprovalPortal.TestSupport;
 public static class TaskOpener
 {
     /// <summary>The new instance and the open task it waits on.</summary>
-    public static async Task<(Guid Instance, Guid Task)> StartAsync(IServiceProvider services, string definition, object input, CancellationToken cancellationToken)
+    public static async Task<(Guid Instance, Guid Task)> StartAsync(IServiceProvider services, string definition, object input, CancellationToken cancellationToken,
+        string? businessKey = null)
     {
         var instance = await services.GetRequiredService<WorkflowClient>().StartAsync(new StartWorkflow
         {
             Definition = definition,
             Input = JsonSerializer.SerializeToElement(input, EngineJson.Options),
+            BusinessKey = businessKey,
         });
         var contexts = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
         for (var attempt = 0; attempt < 400; attempt++)

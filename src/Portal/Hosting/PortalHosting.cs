@@ -30,6 +30,7 @@ public static class PortalHosting
         builder.Services.AddLiveUpdates();
         builder.Services.AddSingleton<TaskDetailsQuery>();
         builder.Services.AddSingleton<WorkflowSearch>();
+        builder.Services.AddSingleton<InstanceDetails>();
         builder.Services.AddInbox();
         builder.Services.AddDelegations();
         builder.Services.AddWebhooks();
