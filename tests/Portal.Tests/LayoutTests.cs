@@ -39,7 +39,6 @@ public sealed class LayoutTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("/incidents", "Incidents", "operators")]
     [InlineData("/dashboard", "Dashboard", "managers")]
     public async Task AreaPage_BeforeItsFeatureIsBuilt_SaysWhatWillBeThere(string path, string title, string audience)
     {

@@ -31,6 +31,7 @@ public static class PortalHosting
         builder.Services.AddSingleton<TaskDetailsQuery>();
         builder.Services.AddSingleton<WorkflowSearch>();
         builder.Services.AddSingleton<InstanceDetails>();
+        builder.Services.AddSingleton<IncidentList>();
         builder.Services.AddInbox();
         builder.Services.AddDelegations();
         builder.Services.AddWebhooks();
