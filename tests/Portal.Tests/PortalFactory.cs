@@ -40,15 +40,20 @@ public sealed class PortalFactory(IReadOnlyDictionary<string, string?> settings,
     public static async Task<HttpResponseMessage> PostSignInAsync(HttpClient client, string userName, CancellationToken cancellationToken)
     {
         var page = await client.GetStringAsync("/account/signin", cancellationToken);
-        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
-        return await client.PostAsync("/account/signin", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["_handler"] = "demo-signin",
-            ["__RequestVerificationToken"] = token,
-            ["UserName"] = userName,
-            ["FormReturnUrl"] = "/",
-        }), cancellationToken);
+        return await client.PostAsync("/account/signin", SignInForm(page, userName), cancellationToken);
     }
+
+    /// <summary>The antiforgery token a server-rendered form of <paramref name="html"/> carries.</summary>
+    public static string AntiforgeryToken(string html) =>
+        System.Text.RegularExpressions.Regex.Match(html, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+
+    private static FormUrlEncodedContent SignInForm(string signInPage, string userName) => new(new Dictionary<string, string>
+    {
+        ["_handler"] = "demo-signin",
+        ["__RequestVerificationToken"] = AntiforgeryToken(signInPage),
+        ["UserName"] = userName,
+        ["FormReturnUrl"] = "/",
+    });
 
     /// <summary>The authentication cookie ("name=value") of <paramref name="userName"/>, for clients that are not
     /// HttpClients of this factory (a SignalR connection).</summary>
@@ -57,14 +62,9 @@ public sealed class PortalFactory(IReadOnlyDictionary<string, string?> settings,
         var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
         var page = await client.GetAsync("/account/signin", cancellationToken);
         var antiforgery = string.Join("; ", page.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
-        var token = System.Text.RegularExpressions.Regex.Match(await page.Content.ReadAsStringAsync(cancellationToken),
-            "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
         using var post = new HttpRequestMessage(HttpMethod.Post, "/account/signin")
         {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["_handler"] = "demo-signin", ["__RequestVerificationToken"] = token, ["UserName"] = userName, ["FormReturnUrl"] = "/",
-            }),
+            Content = SignInForm(await page.Content.ReadAsStringAsync(cancellationToken), userName),
         };
         post.Headers.Add("Cookie", antiforgery);
         var response = await client.SendAsync(post, cancellationToken);

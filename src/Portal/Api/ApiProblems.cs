@@ -3,6 +3,17 @@ namespace ApprovalPortal.Portal.Api;
 /// <summary>Every error of the API is problem+json (RFC 9457).</summary>
 internal static class ApiProblems
 {
+    /// <summary>Declares the problems an endpoint answers: those of every API endpoint (401 without a valid key, 403 without
+    /// the scope, 429 over the rate limit) and <paramref name="statuses"/>.</summary>
+    public static RouteHandlerBuilder ProducesProblems(this RouteHandlerBuilder endpoint, params int[] statuses)
+    {
+        foreach (var status in statuses.Concat([StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status429TooManyRequests]).Order())
+        {
+            endpoint.ProducesProblem(status);
+        }
+        return endpoint;
+    }
+
     public static Task WriteAsync(HttpContext context, int status, string title, string detail, IDictionary<string, object?>? extensions = null) =>
         Results.Problem(detail, statusCode: status, title: title, extensions: extensions).ExecuteAsync(context);
 

@@ -30,7 +30,8 @@ public sealed class BulkDecisions(TaskDecisions decisions, Microsoft.Extensions.
         return results;
     }
 
-    private static BulkItemResult Describe(InboxRow row, DecisionResult result) => result switch
+    /// <summary>What became of a decision on <paramref name="row"/>, as the inbox reports it.</summary>
+    public static BulkItemResult Describe(InboxRow row, DecisionResult result) => result switch
     {
         DecisionResult.Decided d => new(row.Id, row.Title, true, d.Outcome.ToString()),
         DecisionResult.VoteRecorded v => new(row.Id, row.Title, true, $"Approval recorded ({v.Approvals} of {v.Required})"),

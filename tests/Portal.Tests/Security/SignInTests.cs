@@ -85,7 +85,7 @@ public sealed class SignInTests : IAsyncLifetime
     {
         var client = await _portal.SignedInClientAsync("elena.fischer", Cancel);
         var home = await client.GetStringAsync("/", Cancel);
-        var token = System.Text.RegularExpressions.Regex.Match(home, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var token = PortalFactory.AntiforgeryToken(home);
 
         var signOut = await client.PostAsync("/account/signout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }), Cancel);
         var after = await client.GetAsync("/inbox", Cancel);

@@ -32,13 +32,7 @@ public static class TasksApi
             .Accepts<CreateTaskRequest>("application/json")
             .Produces<TaskView>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity);
 
         tasks.MapGet("/", ListAsync)
             .RequireAuthorization(ApiScopes.Policy(ApiScopes.Read))
@@ -47,9 +41,7 @@ public static class TasksApi
             .WithDescription("Filters: status, kind, risk, candidateGroup, createdAfter. Paging: limit (1 to 200, default 50) and cursor (from nextCursor) or offset.")
             .Produces<TaskPage>()
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblems();
 
         tasks.MapGet("/{id:guid}", GetAsync)
             .RequireAuthorization(ApiScopes.Policy(ApiScopes.Read))
@@ -58,10 +50,7 @@ public static class TasksApi
             .WithDescription("Only tasks this key created, unless the key has tasks:decide. Send If-None-Match with the ETag to get 304 while nothing changed.")
             .Produces<TaskView>()
             .Produces(StatusCodes.Status304NotModified)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblems(StatusCodes.Status404NotFound);
 
         tasks.MapGet("/{id:guid}/decision", GetDecisionAsync)
             .RequireAuthorization(ApiScopes.Policy(ApiScopes.Read))
@@ -71,10 +60,7 @@ public static class TasksApi
             .Produces<TaskDecisionView>()
             .Produces(StatusCodes.Status204NoContent)
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblems(StatusCodes.Status404NotFound);
 
         tasks.MapPost("/{id:guid}/decision", DecideAsync)
             .RequireAuthorization(ApiScopes.Policy(ApiScopes.TasksDecide))
@@ -85,14 +71,7 @@ public static class TasksApi
             .Accepts<DecideTaskRequest>("application/json")
             .Produces<DecideTaskResponse>()
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity);
         return tasks;
     }
 

@@ -40,13 +40,7 @@ public static class WorkflowsApi
             .Accepts<StartWorkflowRequest>("application/json")
             .Produces<WorkflowView>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity);
 
         workflows.MapGet("/{id:guid}", GetAsync)
             .RequireAuthorization(ApiScopes.Policy(ApiScopes.Read))
@@ -55,10 +49,7 @@ public static class WorkflowsApi
             .WithDescription("Status, step, times, error and the tasks it waits on. Send If-None-Match with the ETag to get 304 while nothing changed.")
             .Produces<WorkflowView>()
             .Produces(StatusCodes.Status304NotModified)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblems(StatusCodes.Status404NotFound);
 
         workflows.MapGet("/{id:guid}/events", EventsAsync)
             .RequireAuthorization(ApiScopes.Policy(ApiScopes.Read))
@@ -67,10 +58,7 @@ public static class WorkflowsApi
             .WithDescription($"Events after the sequence `after` (default 0), at most `limit` (1 to {MaxEvents}, default {DefaultEvents}); pass nextAfter back as `after` for the next page.")
             .Produces<WorkflowEventPage>()
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblems(StatusCodes.Status404NotFound);
 
         workflows.MapPost("/{id:guid}/signals/{name}", SignalAsync)
             .RequireAuthorization(ApiScopes.Policy(ApiScopes.WorkflowsWrite))
@@ -81,13 +69,7 @@ public static class WorkflowsApi
             .Accepts<SignalRequest>("application/json")
             .Produces<SignalAccepted>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
 
         MapIntervention(workflows, "pause", "PauseWorkflow", "Pause an instance", "Stops a running or waiting instance where it is.",
             (commands, id, by, ct) => commands.PauseAsync(id, by, ct));
@@ -110,13 +92,7 @@ public static class WorkflowsApi
             .Accepts<InterventionRequest>("application/json")
             .Produces<WorkflowView>()
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
 
     private static async Task<IResult> StartAsync(HttpContext http, WorkflowClient client, DefinitionRegistry definitions,
         IDbContextFactory<PortalDbContext> contexts, CancellationToken ct)
