@@ -60,20 +60,22 @@ public sealed class InstanceDetails(IDbContextFactory<PortalDbContext> contexts)
     private const int MaxSkips = 200;
 
     /// <summary>Where the instance has been: the steps it visited and the moves it made, read without loading its whole
-    /// log — the database keeps the first event of each step and of each distinct move, and the skips.</summary>
-    public async Task<StepTrail> TrailAsync(Guid id, CancellationToken cancellationToken = default)
+    /// log. The database picks the events that decide the trail: the first and last at each step (a move counts once a
+    /// later event reaches its target), the first of each distinct move, and the skips.</summary>
+    public async Task<StepTrail> TrailAsync(Guid id, string? currentStep, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var events = db.WorkflowEvents.AsNoTracking().Where(e => e.InstanceId == id && e.StepName != null);
-        var firstPerStep = await events.GroupBy(e => e.StepName).Select(g => g.Min(e => e.Sequence)).ToListAsync(cancellationToken);
+        var perStep = await events.GroupBy(e => e.StepName).Select(g => new { First = g.Min(e => e.Sequence), Last = g.Max(e => e.Sequence) })
+            .ToListAsync(cancellationToken);
         // A completed step's data is just {"next": ...}: one group per move taken.
         var firstPerMove = await events.Where(e => e.Type == WorkflowEventType.StepCompleted).GroupBy(e => new { e.StepName, e.DataJson })
             .Select(g => g.Min(e => e.Sequence)).ToListAsync(cancellationToken);
         var skips = await events.Where(e => e.Type == WorkflowEventType.Skipped).OrderByDescending(e => e.Sequence).Take(MaxSkips)
             .Select(e => e.Sequence).ToListAsync(cancellationToken);
-        var wanted = firstPerStep.Concat(firstPerMove).Concat(skips).Distinct().ToList();
+        var wanted = perStep.Select(s => s.First).Concat(perStep.Select(s => s.Last)).Concat(firstPerMove).Concat(skips).Distinct().ToList();
         var picked = await events.Where(e => wanted.Contains(e.Sequence)).OrderBy(e => e.Sequence).ToListAsync(cancellationToken);
-        return StepTrail.From(picked);
+        return StepTrail.From(picked, currentStep);
     }
 
     /// <summary>The model calls a step made, after the call with id <paramref name="after"/>, at most <paramref name="take"/>.</summary>

@@ -25,18 +25,21 @@ public sealed class StepTrail
     /// <summary>The steps visited.</summary>
     public IReadOnlySet<string> Visited => _visited;
 
-    /// <summary>The moves made, in the order they were first made.</summary>
+    /// <summary>The moves made, in the order the instance first arrived by them.</summary>
     public IReadOnlyList<StepMove> Moves => _moves;
 
     /// <summary>Whether the instance went along this edge.</summary>
     public bool Took(string from, string to) => _moves.Contains(new StepMove(from, to));
 
-    /// <summary>Reads the trail from an instance's events in sequence order: every event names the step it happened at;
-    /// a completed step says where it went next, and a skip where it jumped to.</summary>
-    public static StepTrail From(IEnumerable<WorkflowEvent> events)
+    /// <summary>Reads the trail from an instance's events in sequence order. Every event names the step it happened at;
+    /// a completed step says where it goes next and a skip where it jumps to, but the move counts as made only once the
+    /// instance got there: a later event at that step, or standing at it now (<paramref name="currentStep"/>). A gate
+    /// records its move when it opens, long before the decision lets the workflow through.</summary>
+    public static StepTrail From(IEnumerable<WorkflowEvent> events, string? currentStep = null)
     {
         var visited = new HashSet<string>(StringComparer.Ordinal);
         var moves = new List<StepMove>();
+        var pending = new List<StepMove>();
         foreach (var e in events)
         {
             if (e.StepName is not { } step)
@@ -44,18 +47,32 @@ public sealed class StepTrail
                 continue;
             }
             visited.Add(step);
+            Arrive(step, pending, moves);
             var next = e.Type switch
             {
                 WorkflowEventType.StepCompleted => NextIn(e.DataJson, "next"),
                 WorkflowEventType.Skipped => NextIn(e.DataJson, "details", "next"),
                 _ => null,
             };
-            if (next is not null && !moves.Contains(new StepMove(step, next)))
+            if (next is not null && !moves.Contains(new StepMove(step, next)) && !pending.Contains(new StepMove(step, next)))
             {
-                moves.Add(new StepMove(step, next));
+                pending.Add(new StepMove(step, next));
             }
         }
+        if (currentStep is not null)
+        {
+            Arrive(currentStep, pending, moves);
+        }
         return new StepTrail(visited, moves);
+    }
+
+    private static void Arrive(string step, List<StepMove> pending, List<StepMove> moves)
+    {
+        foreach (var move in pending.Where(m => m.To == step).ToList())
+        {
+            pending.Remove(move);
+            moves.Add(move);
+        }
     }
 
     // The engine writes these payloads itself; anything that does not read as expected just draws no move.
