@@ -1,0 +1,75 @@
+using ApprovalPortal.Data;
+using ApprovalPortal.Data.Workflows;
+using ApprovalPortal.Portal.Samples.ExpenseClaims;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ApprovalPortal.Portal.Tests.Workflows;
+
+public sealed class InstancePageTests : IAsyncLifetime
+{
+    private static readonly DateTime Day = new(2026, 11, 20, 9, 0, 0, DateTimeKind.Utc);
+    private readonly PortalFactory _portal = PortalFactory.Embedded(out _);
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task RegisteredDefinition_IsDrawn_WithTheCurrentStepAndThePathTaken()
+    {
+        var id = await SeedAsync(ExpenseClaimWorkflow.DefinitionName, "approval",
+            (WorkflowEventType.StepCompleted, "read", """{"next":"assess"}"""),
+            (WorkflowEventType.StepCompleted, "assess", """{"next":"approval"}"""),
+            (WorkflowEventType.StepCompleted, "approval", """{"next":"settle"}"""),
+            (WorkflowEventType.GateOpened, "approval", "{}"));
+        var olivia = await _portal.SignedInClientAsync("olivia.grant", Cancel);
+
+        var html = await olivia.GetStringAsync($"/workflows/{id}", Cancel);
+
+        Assert.Contains("""data-step="approval" data-state="current" data-kind="gate" """.TrimEnd(), html);
+        Assert.Contains("""data-step="read" data-state="visited" """.TrimEnd(), html);
+        Assert.Contains("""data-step="settle" data-state="unvisited" """.TrimEnd(), html);
+        Assert.Contains("""data-from="assess" data-to="approval" data-taken="true" """.TrimEnd(), html);
+        Assert.Contains("""data-from="approval" data-to="settle" data-taken="false" """.TrimEnd(), html);
+        Assert.DoesNotContain("graph-missing", html);
+    }
+
+    [Fact]
+    public async Task DefinitionNotRegisteredHere_SaysSo_AndStillShowsTheTimeline()
+    {
+        var id = await SeedAsync("retired-flow", "first", (WorkflowEventType.StepCompleted, "first", """{"next":"second"}"""));
+        var olivia = await _portal.SignedInClientAsync("olivia.grant", Cancel);
+
+        var html = await olivia.GetStringAsync($"/workflows/{id}", Cancel);
+
+        Assert.Contains("id=\"graph-missing\"", html);
+        Assert.Contains("retired-flow v1 is not registered on this node", html);
+        Assert.DoesNotContain("data-step=", html);
+        Assert.Contains("data-event=\"StepCompleted\"", html);
+    }
+
+    private async Task<Guid> SeedAsync(string definition, string currentStep, params (WorkflowEventType Type, string Step, string Data)[] events)
+    {
+        _ = _portal.Server;
+        await using var db = await _portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Cancel);
+        if (!await db.WorkflowDefinitions.AnyAsync(d => d.Name == definition, Cancel))
+        {
+            db.WorkflowDefinitions.Add(new WorkflowDefinition { Name = definition, Version = 1, GraphJson = "{}", RegisteredAt = Day });
+        }
+        var id = Guid.CreateVersion7();
+        db.WorkflowInstances.Add(new WorkflowInstance
+        {
+            Id = id, DefinitionName = definition, DefinitionVersion = 1, Status = WorkflowStatus.WaitingForHuman, CurrentStep = currentStep,
+            StateJson = "{}", StartedBy = "test", LastSequence = events.Length, CreatedAt = Day, UpdatedAt = Day,
+        });
+        db.WorkflowEvents.AddRange(events.Select((e, i) => new WorkflowEvent
+        {
+            InstanceId = id, Sequence = i + 1, Type = e.Type, StepName = e.Step, Actor = "engine", OccurredAt = Day.AddMinutes(i), DataJson = e.Data,
+        }));
+        await db.SaveChangesAsync(Cancel);
+        return id;
+    }
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public ValueTask DisposeAsync() => _portal.DisposeAsync();
+}
