@@ -36,6 +36,28 @@ public sealed class AdminBrowserTests(Chromium chromium) : IClassFixture<Chromiu
     }
 
     [Fact]
+    public async Task Admin_EditsTheFinanceLeadPolicy_AndTheListShowsTheNewChain()
+    {
+        var ada = await chromium.NewPageAsync(_portal.BaseAddress);
+        await Chromium.SignInAsync(ada, "ada.admin", "/admin");
+        var policy = ada.Locator("#policy-list tr[data-policy=finance-lead]");
+        await Assertions.Expect(policy).ToContainTextAsync("1 d after due: reassign to finance-leads");
+
+        await policy.Locator(".policy-edit").ClickAsync();
+        await Assertions.Expect(ada.Locator("#policy-name")).ToBeDisabledAsync();
+        var second = ada.Locator("#policy-form .policy-level[data-level='2'] .level-amount input");
+        await second.FillAsync("2");
+        await second.BlurAsync();
+        await ada.Locator("#policy-add-level").ClickAsync();
+        await Chromium.ScreenshotAsync(ada, "admin-policy-form");
+        await ada.Locator("#policy-save").ClickAsync();
+
+        await Assertions.Expect(ada.Locator("#policy-result")).ToContainTextAsync("Saved finance-lead");
+        await Assertions.Expect(policy).ToContainTextAsync("2 d after due: reassign to finance-leads");
+        await Assertions.Expect(policy).ToContainTextAsync("2 d after due: notify");
+    }
+
+    [Fact]
     public async Task Operator_GetsTheForbiddenPageOnAdmin()
     {
         var page = await chromium.NewPageAsync(_portal.BaseAddress);
