@@ -162,6 +162,28 @@ public sealed class UserAdministrationTests(ProviderDatabases databases) : IClas
 
     [Theory]
     [MemberData(nameof(Providers.Runnable), MemberType = typeof(Providers))]
+    public async Task TwoAdminsDemotingEachOtherAtOnce_LeaveAnActiveAdmin(DatabaseProvider provider)
+    {
+        // Each check reads the other admin's row before writing its own change (write skew): only a serializable
+        // change keeps the rule when both run at the same moment.
+        await using var database = await TestDatabase.CreateAsync(provider);
+        using var admin = new AdminServices(database);
+        var ada = await admin.UserAsync("ada", roles: [PortalRole.Admin]);
+        var grace = await admin.UserAsync("grace", roles: [PortalRole.Admin]);
+
+        var results = await Task.WhenAll(
+            Task.Run(() => admin.Users.RemoveRoleAsync(grace, PortalRole.Admin, ada, Cancel), Cancel),
+            Task.Run(() => admin.Users.RemoveRoleAsync(ada, PortalRole.Admin, grace, Cancel), Cancel));
+
+        Assert.True(results.Count(r => r.Succeeded) <= 1, string.Join(" | ", results.Select(r => r.Message)));
+        await using var db = admin.Db();
+        Assert.Equal(2 - results.Count(r => r.Succeeded),
+            await db.Users.CountAsync(u => u.IsActive && u.Roles.Any(r => r.Role == PortalRole.Admin), Cancel));
+        Assert.All(results.Where(r => !r.Succeeded), r => Assert.Matches("last active admin|at the same moment", r.Message));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Runnable), MemberType = typeof(Providers))]
     public async Task ReviewerAddedToAQueue_SeesItsTasksAtOnce_AndNoLongerWhenRemovedOrDeactivated(DatabaseProvider provider)
     {
         using var admin = new AdminServices(await databases.GetAsync(provider));
