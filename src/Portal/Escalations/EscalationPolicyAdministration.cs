@@ -36,7 +36,9 @@ public sealed partial class EscalationPolicyAdministration(IDbContextFactory<Por
         {
             try
             {
-                return new PolicySummary(p.Id, p.Name, p.Description, EscalationChain.Parse(p.LevelsJson, $"policy '{p.Name}'"), null, open.GetValueOrDefault(p.Id));
+                var levels = EscalationChain.Parse(p.LevelsJson, $"policy '{p.Name}'");
+                var problems = EscalationChain.Problems(levels);
+                return new PolicySummary(p.Id, p.Name, p.Description, levels, problems.Count == 0 ? null : string.Join(" ", problems), open.GetValueOrDefault(p.Id));
             }
             catch (InvalidOperationException ex)
             {

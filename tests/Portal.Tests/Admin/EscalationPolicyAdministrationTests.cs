@@ -114,4 +114,29 @@ public sealed class EscalationPolicyAdministrationTests(ProviderDatabases databa
         Assert.DoesNotContain(await admin.Policies.ListAsync(Cancel), p => p.Id == id);
         Assert.Equal(AdminAudit.PolicyDeleted, (await admin.AuditAsync("escalation-policy:" + name))[^1].Action);
     }
+
+    [Theory]
+    [MemberData(nameof(Providers.Runnable), MemberType = typeof(Providers))]
+    public async Task StoredChainsTheEngineCannotFollow_AreListedWithTheReason(DatabaseProvider provider)
+    {
+        using var admin = new AdminServices(await databases.GetAsync(provider));
+        var malformed = admin.Name("malformed");
+        var unordered = admin.Name("unordered");
+        await using (var db = admin.Db())
+        {
+            db.EscalationPolicies.Add(new EscalationPolicy { Id = Guid.CreateVersion7(), Name = malformed, LevelsJson = "[{\"after\":\"soon\"}]", CreatedAt = DateTime.UtcNow });
+            db.EscalationPolicies.Add(new EscalationPolicy
+            {
+                Id = Guid.CreateVersion7(), Name = unordered, CreatedAt = DateTime.UtcNow,
+                LevelsJson = EscalationChain.Serialize([new(2 * Hour, EscalationAction.Notify), new(Hour, EscalationAction.Notify)]),
+            });
+            await db.SaveChangesAsync(Cancel);
+        }
+
+        var listed = await admin.Policies.ListAsync(Cancel);
+
+        Assert.StartsWith($"The escalation chain of policy '{malformed}' is not valid", listed.Single(p => p.Name == malformed).Problem);
+        Assert.Equal("Level 2: acts before level 1; each delay must be at least the one before it.", listed.Single(p => p.Name == unordered).Problem);
+        Assert.Equal(2, listed.Single(p => p.Name == unordered).Levels.Count);
+    }
 }
