@@ -68,4 +68,38 @@ public sealed class EscalationTests(ProviderDatabases databases) : IClassFixture
         Assert.Equal(3, await db.Timers.CountAsync(t => t.TaskId == task.Id && t.FiredAt != null, Cancel));
         await InterventionTests.AssertGapFreeAsync(database, id);
     }
+
+    [Theory]
+    [MemberData(nameof(Providers.Runnable), MemberType = typeof(Providers))]
+    public async Task ChainThatCannotBeFollowed_DeclaredOrStoredAsAPolicy_IsRefused_AndOpensNoTask(DatabaseProvider provider)
+    {
+        var database = await databases.GetAsync(provider);
+        await using var engine = await EngineHost.StartAsync(database);
+        var policy = "broken-" + Guid.NewGuid().ToString("N")[..8];
+        await using (var db = database.CreateContext())
+        {
+            // Stored behind the admin page's back (an old row, a hand-made insert): the engine judges it by the same rules.
+            db.EscalationPolicies.Add(new EscalationPolicy
+            {
+                Id = Guid.CreateVersion7(), Name = policy, CreatedAt = DateTime.UtcNow,
+                LevelsJson = Definitions.EscalationChain.Serialize([new(TimeSpan.FromHours(1), Definitions.EscalationAction.Reassign)]),
+            });
+            await db.SaveChangesAsync(Cancel);
+        }
+        var title = "chain " + policy;
+        Gates.ExternalTaskRequest Request(Definitions.GateRequest gate) => new() { Gate = gate };
+        var gate = new Definitions.GateRequest { Kind = TaskKind.Approve, Title = title, CandidateGroup = "reviewers", DueIn = TimeSpan.FromHours(1) };
+
+        var declared = await engine.Get<Gates.ExternalTasks>().OpenAsync(Request(gate with
+        {
+            Escalation = [new(TimeSpan.Zero, Definitions.EscalationAction.AutoReject), new(TimeSpan.FromHours(1), Definitions.EscalationAction.Notify)],
+        }), Cancel);
+        var stored = await engine.Get<Gates.ExternalTasks>().OpenAsync(Request(gate with { EscalationPolicy = policy }), Cancel);
+
+        Assert.Contains("Level 1: AutoReject ends the task, so it must be the last level.", Assert.IsType<Gates.ExternalTaskResult.Refused>(declared).Reason);
+        Assert.Contains("Level 1: a reassignment needs a queue or a person", Assert.IsType<Gates.ExternalTaskResult.Refused>(stored).Reason);
+        Assert.Contains($"policy '{policy}'", ((Gates.ExternalTaskResult.Refused)stored).Reason);
+        await using var check = database.CreateContext();
+        Assert.False(await check.HumanTasks.AnyAsync(t => t.Title == title, Cancel));
+    }
 }

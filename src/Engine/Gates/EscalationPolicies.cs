@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ApprovalPortal.Data;
 using ApprovalPortal.Engine.Definitions;
 using ApprovalPortal.Engine.Execution;
@@ -6,14 +5,15 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ApprovalPortal.Engine.Gates;
 
-/// <summary>Finds a gate's escalation chain: declared with the gate, or an admin-managed policy by name.</summary>
+/// <summary>Finds a gate's escalation chain: declared with the gate, or an admin-managed policy by name. Either is
+/// checked by <see cref="EscalationChain.Problems"/> before a task takes it.</summary>
 internal sealed class EscalationPolicies(IDbContextFactory<PortalDbContext> contexts)
 {
     public async Task<ResolvedEscalation?> ResolveAsync(GateRequest gate, CancellationToken cancellationToken)
     {
         if (gate.Escalation is { } levels)
         {
-            return new ResolvedEscalation(null, levels);
+            return new ResolvedEscalation(null, EscalationChain.Checked(levels, $"gate '{gate.Title}'"));
         }
         if (gate.EscalationPolicy is not { } name)
         {
@@ -22,19 +22,9 @@ internal sealed class EscalationPolicies(IDbContextFactory<PortalDbContext> cont
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var policy = await db.EscalationPolicies.AsNoTracking().SingleOrDefaultAsync(p => p.Name == name, cancellationToken)
             ?? throw new InvalidOperationException($"The escalation policy '{name}' does not exist; create it in Admin or declare the chain with the gate.");
-        return new ResolvedEscalation(policy.Id, Parse(policy.LevelsJson, name));
+        return new ResolvedEscalation(policy.Id, EscalationChain.Checked(Parse(policy.LevelsJson, name), $"policy '{name}'"));
     }
 
     /// <summary>Reads a stored chain; a malformed one is an error that names the policy.</summary>
-    public static IReadOnlyList<EscalationLevel> Parse(string json, string source)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<List<EscalationLevel>>(json, EngineJson.Options) ?? [];
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidOperationException($"The escalation chain of {source} is not valid: {ex.Message}");
-        }
-    }
+    public static IReadOnlyList<EscalationLevel> Parse(string json, string source) => EscalationChain.Parse(json, source);
 }

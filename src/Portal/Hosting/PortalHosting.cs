@@ -34,6 +34,7 @@ public static class PortalHosting
         builder.Services.AddSingleton<IncidentList>();
         builder.Services.AddInbox();
         builder.Services.AddDelegations();
+        builder.Services.AddAdministration();
         builder.Services.AddWebhooks();
         builder.Services.AddPortalHealthChecks();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();

@@ -1,7 +1,5 @@
-using System.Text.Json;
 using ApprovalPortal.Data;
 using ApprovalPortal.Data.Tasks;
-using ApprovalPortal.Engine;
 using ApprovalPortal.Engine.Definitions;
 using Microsoft.EntityFrameworkCore;
 
@@ -49,7 +47,7 @@ public sealed partial class FinanceLeadPolicy(IDbContextFactory<PortalDbContext>
             Id = Guid.CreateVersion7(),
             Name = ExpenseClaimWorkflow.EscalationPolicyName,
             Description = "Expense claims above the manager threshold: remind the managers when due, hand over to the finance leads a day later.",
-            LevelsJson = JsonSerializer.Serialize(Levels, EngineJson.Options),
+            LevelsJson = EscalationChain.Serialize(Levels),
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         });
         try

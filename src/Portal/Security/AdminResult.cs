@@ -1,0 +1,11 @@
+namespace ApprovalPortal.Portal.Security;
+
+/// <summary>The answer to an admin's change: done (with what to tell them), or refused with the reason and nothing changed.</summary>
+public sealed record AdminResult(bool Succeeded, string Message)
+{
+    /// <summary>Done.</summary>
+    public static AdminResult Done(string message) => new(true, message);
+
+    /// <summary>Refused; nothing was changed.</summary>
+    public static AdminResult Refused(string reason) => new(false, reason);
+}

@@ -1,0 +1,17 @@
+using ApprovalPortal.Portal.Escalations;
+using ApprovalPortal.Portal.Queues;
+
+namespace ApprovalPortal.Portal.Security;
+
+/// <summary>Registers the admin page's services.</summary>
+public static class AdministrationServiceCollectionExtensions
+{
+    /// <summary>Adds the administration of users, queues and escalation policies.</summary>
+    public static IServiceCollection AddAdministration(this IServiceCollection services)
+    {
+        services.AddSingleton<UserAdministration>();
+        services.AddSingleton<QueueAdministration>();
+        services.AddSingleton<EscalationPolicyAdministration>();
+        return services;
+    }
+}
