@@ -1,11 +1,13 @@
 using ApprovalPortal.Data;
+using ApprovalPortal.Engine.Definitions;
 using ApprovalPortal.Engine.Tools;
 using Microsoft.EntityFrameworkCore;
 
 namespace ApprovalPortal.Portal.Workflows;
 
-/// <summary>A checkpoint a workflow can be rewound or forked to: one that has a step after it.</summary>
-public sealed record ReplayCheckpoint(long Sequence, string Step, string NextStep, DateTime At);
+/// <summary>A checkpoint a workflow can be rewound or forked to (one that has a step after it), and the step a replay from it
+/// runs first.</summary>
+public sealed record ReplayCheckpoint(long Sequence, string Step, string FirstStep, DateTime At);
 
 /// <summary>What a replay does with a recorded call.</summary>
 public enum ReplayUse
@@ -29,11 +31,11 @@ public sealed record ReplayPlan(ReplayCheckpoint Checkpoint, IReadOnlyList<Repla
 }
 
 /// <summary>Previews a rewind from the recorded calls and the engine's idempotency keys (<see cref="CallKey"/>). A rewind stands
-/// on the checkpoint again, so the first replayed step forms the keys it formed then and reuses what it recorded when it makes
+/// on the checkpoint again, so the first replayed step (<see cref="CompiledWorkflow.ReplayStartsWith"/>) forms the keys it formed then and reuses what it recorded when it makes
 /// the same call (same arguments or prompt at the same place). Every later step stands on a checkpoint the replay writes, whose
 /// sequence is new, so all its calls get new keys and are made again. What the preview cannot know is which calls the steps
 /// will make: a step may ask for something else with edited state, or take another path.</summary>
-public sealed class ReplayPreview(IDbContextFactory<PortalDbContext> contexts)
+public sealed class ReplayPreview(IDbContextFactory<PortalDbContext> contexts, DefinitionRegistry definitions)
 {
     /// <summary>The most calls one preview lists.</summary>
     public const int MaxCalls = 500;
@@ -42,10 +44,15 @@ public sealed class ReplayPreview(IDbContextFactory<PortalDbContext> contexts)
     public async Task<IReadOnlyList<ReplayCheckpoint>> CheckpointsAsync(Guid instanceId, int take = 100, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.Checkpoints.AsNoTracking().Where(c => c.InstanceId == instanceId && c.NextStep != null)
+        if (await DefinitionOfAsync(db, instanceId, cancellationToken) is not { } definition)
+        {
+            return [];
+        }
+        var rows = await db.Checkpoints.AsNoTracking().Where(c => c.InstanceId == instanceId && c.NextStep != null)
             .OrderByDescending(c => c.Sequence).Take(Math.Clamp(take, 1, InstanceDetails.MaxPage))
-            .Select(c => new ReplayCheckpoint(c.Sequence, c.StepName, c.NextStep!, c.CreatedAt))
+            .Select(c => new { c.Sequence, c.StepName, c.NextStep, c.CreatedAt })
             .ToListAsync(cancellationToken);
+        return rows.Select(c => new ReplayCheckpoint(c.Sequence, c.StepName, definition.ReplayStartsWith(c.StepName, c.NextStep!), c.CreatedAt)).ToList();
     }
 
     /// <summary>The calls recorded since checkpoint <paramref name="sequence"/> and what a rewind to it does with each; null when
@@ -55,10 +62,11 @@ public sealed class ReplayPreview(IDbContextFactory<PortalDbContext> contexts)
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var checkpoint = await db.Checkpoints.AsNoTracking().Where(c => c.InstanceId == instanceId && c.Sequence == sequence)
             .Select(c => new { c.Sequence, c.StepName, c.NextStep, c.CreatedAt }).SingleOrDefaultAsync(cancellationToken);
-        if (checkpoint?.NextStep is null)
+        if (checkpoint?.NextStep is null || await DefinitionOfAsync(db, instanceId, cancellationToken) is not { } definition)
         {
             return null;
         }
+        var first = definition.ReplayStartsWith(checkpoint.StepName, checkpoint.NextStep);
         var tools = await db.ToolInvocations.AsNoTracking().Where(t => t.InstanceId == instanceId)
             .OrderBy(t => t.Id).Take(MaxCalls).Select(t => new { t.IdempotencyKey, t.StepName, t.ToolName, t.StartedAt }).ToListAsync(cancellationToken);
         var models = await db.ModelInvocations.AsNoTracking().Where(m => m.InstanceId == instanceId)
@@ -79,10 +87,18 @@ public sealed class ReplayPreview(IDbContextFactory<PortalDbContext> contexts)
             {
                 continue;
             }
-            var use = parsed.Checkpoint == sequence && parsed.Step == checkpoint.NextStep ? ReplayUse.Reused : ReplayUse.RunsAgain;
+            var use = parsed.Checkpoint == sequence && parsed.Step == first ? ReplayUse.Reused : ReplayUse.RunsAgain;
             calls.Add(new ReplayCall(step ?? parsed.Step, parsed.Kind, name, key, at, use));
         }
-        return new ReplayPlan(new ReplayCheckpoint(checkpoint.Sequence, checkpoint.StepName, checkpoint.NextStep, checkpoint.CreatedAt),
+        return new ReplayPlan(new ReplayCheckpoint(checkpoint.Sequence, checkpoint.StepName, first, checkpoint.CreatedAt),
             calls.OrderBy(c => c.At).ThenBy(c => c.IdempotencyKey, StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>The instance's definition as registered on this node, or null (no such instance, or a definition this node does not know).</summary>
+    private async Task<CompiledWorkflow?> DefinitionOfAsync(PortalDbContext db, Guid instanceId, CancellationToken cancellationToken)
+    {
+        var instance = await db.WorkflowInstances.AsNoTracking().Where(i => i.Id == instanceId)
+            .Select(i => new { i.DefinitionName, i.DefinitionVersion }).SingleOrDefaultAsync(cancellationToken);
+        return instance is null ? null : definitions.Find(instance.DefinitionName, instance.DefinitionVersion);
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using ApprovalPortal.Data;
 using ApprovalPortal.Data.Providers;
 using ApprovalPortal.Data.Workflows;
+using ApprovalPortal.Engine.Definitions;
 using ApprovalPortal.Engine.Gates;
 using ApprovalPortal.Engine.Interventions;
 using ApprovalPortal.Engine.Tools;
@@ -32,16 +33,19 @@ public sealed class ReplayPreviewTests(ProviderDatabases databases) : IClassFixt
         await using var engine = await SampleInstance.StartEngineAsync(database);
         using var instance = await SampleInstance.StartAsync(engine, database, CustomerReplyWorkflow.DefinitionName, new CustomerReplyState(BrokenLamp));
         await CompleteWithApprovalAsync(instance);
-        var preview = new ReplayPreview(engine.Get<IDbContextFactory<PortalDbContext>>());
+        var preview = new ReplayPreview(engine.Get<IDbContextFactory<PortalDbContext>>(), engine.Get<DefinitionRegistry>());
         var checkpoints = await preview.CheckpointsAsync(instance.Id, cancellationToken: Cancel);
         var start = checkpoints.Single(c => c.Step == "(start)");
         var afterRead = checkpoints.Single(c => c.Step == "read");
-        Assert.Equal("draft", afterRead.NextStep);
+        var atReview = checkpoints.Single(c => c.Step == "review");
+        Assert.Equal("draft", afterRead.FirstStep);
+        Assert.Equal("review", atReview.FirstStep);
         var draftCall = Assert.Single(await ModelCallsAsync(database, instance.Id)).IdempotencyKey;
         var sendCall = Assert.Single(await instance.ToolCallsAsync()).IdempotencyKey;
 
         var fromStart = (await preview.ForAsync(instance.Id, start.Sequence, Cancel))!;
         var fromRead = (await preview.ForAsync(instance.Id, afterRead.Sequence, Cancel))!;
+        var fromReview = (await preview.ForAsync(instance.Id, atReview.Sequence, Cancel))!;
 
         // From the start, 'read' replays first and calls nothing; 'draft' and 'send' stand on new checkpoints.
         Assert.Equal([(draftCall, CallKind.Model, ReplayUse.RunsAgain), (sendCall, CallKind.Tool, ReplayUse.RunsAgain)],
@@ -51,6 +55,8 @@ public sealed class ReplayPreviewTests(ProviderDatabases databases) : IClassFixt
             fromRead.Calls.Select(c => (c.IdempotencyKey, c.Kind, c.Use)));
         Assert.Equal(["draft", "send"], fromRead.Calls.Select(c => c.Step));
         Assert.Equal(EmailTool.ToolName, fromRead.Calls[1].Name);
+        // From where the review opened, the review opens again; 'send' then stands on a new checkpoint.
+        Assert.Equal([(sendCall, ReplayUse.RunsAgain)], fromReview.Calls.Select(c => (c.IdempotencyKey, c.Use)));
 
         // The rewind does what the preview said: the draft comes from the recorded model answer, the email is sent again.
         Assert.IsType<CommandResult.Done>(await engine.Get<InstanceCommands>().RewindAsync(instance.Id, afterRead.Sequence, Olivia, cancellationToken: Cancel));
@@ -83,7 +89,7 @@ public sealed class ReplayPreviewTests(ProviderDatabases databases) : IClassFixt
         using var instance = await SampleInstance.StartAsync(engine, database, CustomerReplyWorkflow.DefinitionName,
             new CustomerReplyState(BrokenLamp with { CustomerEmail = "maria at example" }));
         await instance.ReachAsync(WorkflowStatus.Failed);
-        var preview = new ReplayPreview(engine.Get<IDbContextFactory<PortalDbContext>>());
+        var preview = new ReplayPreview(engine.Get<IDbContextFactory<PortalDbContext>>(), engine.Get<DefinitionRegistry>());
 
         var checkpoints = await preview.CheckpointsAsync(instance.Id, cancellationToken: Cancel);
 
