@@ -94,7 +94,7 @@ public sealed class ReplayPreviewTests(ProviderDatabases databases) : IClassFixt
         var checkpoints = await preview.CheckpointsAsync(instance.Id, cancellationToken: Cancel);
 
         // The failed 'read' ended the workflow: only the start has a step after it.
-        Assert.Equal([("(start)", "read")], checkpoints.Select(c => (c.Step, c.NextStep)));
+        Assert.Equal([("(start)", "read")], checkpoints.Select(c => (c.Step, c.FirstStep)));
         Assert.Empty((await preview.ForAsync(instance.Id, checkpoints[0].Sequence, Cancel))!.Calls);
         Assert.Null(await preview.ForAsync(instance.Id, (await instance.RowAsync()).CheckpointSequence, Cancel));
         Assert.Null(await preview.ForAsync(instance.Id, 999, Cancel));
