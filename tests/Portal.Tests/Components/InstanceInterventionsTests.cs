@@ -123,6 +123,60 @@ public sealed class InstanceInterventionsTests : MudComponentTest, IAsyncLifetim
         Assert.Empty(cut.FindAll("#intervention-result"));
     }
 
+    [Fact]
+    public async Task Fork_StartsANewWorkflowFromTheCheckpoint_AndOpensItsPage()
+    {
+        var (instance, dialogs, _) = await OpenAsync("Fork");
+
+        dialogs.Find("#intervention-reason").Input("Try the reply on a copy");
+        await dialogs.Find("#intervention-confirm").ClickAsync(new());
+
+        var navigation = Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+        await using var db = _slot.Database.CreateContext();
+        var fork = await db.WorkflowInstances.AsNoTracking().SingleAsync(i => i.ParentInstanceId == instance.Id, Cancel);
+        Assert.EndsWith($"/workflows/{fork.Id}", navigation.Uri);
+        Assert.Equal(instance.Version + 1, (await RowAsync(instance.Id)).Version);
+        Assert.Contains("Try the reply on a copy", (await db.WorkflowEvents.SingleAsync(e => e.InstanceId == instance.Id && e.Type == WorkflowEventType.Forked, Cancel)).DataJson);
+    }
+
+    [Fact]
+    public async Task Signal_WithANameAndPayload_IsQueuedForTheWorkflow_AndRecordedWithTheReason()
+    {
+        var (instance, dialogs, cut) = await OpenAsync("Signal");
+
+        dialogs.Find("#signal-name").Input("customer-called");
+        dialogs.Find("#signal-payload textarea").Change("""{ "phone": "+49 30 1234" }""");
+        dialogs.Find("#intervention-reason").Input("The customer phoned in");
+        await dialogs.Find("#intervention-confirm").ClickAsync(new());
+
+        cut.WaitForAssertion(() => Assert.Contains("Signal 'customer-called' sent.", cut.Find("#intervention-result").TextContent));
+        await using var db = _slot.Database.CreateContext();
+        var signal = await db.PendingSignals.AsNoTracking().SingleAsync(s => s.InstanceId == instance.Id, Cancel);
+        Assert.Equal("customer-called", signal.Name);
+        Assert.Equal("+49 30 1234", JsonDocument.Parse(signal.PayloadJson!).RootElement.GetProperty("phone").GetString());
+        var received = await db.WorkflowEvents.SingleAsync(e => e.InstanceId == instance.Id && e.Type == WorkflowEventType.SignalReceived, Cancel);
+        Assert.Equal("olivia.grant", received.Actor);
+        Assert.Contains("The customer phoned in", received.DataJson);
+    }
+
+    [Fact]
+    public async Task Reassign_ListsTheOpenTask_AndGivesItToTheChosenReviewer()
+    {
+        var (instance, dialogs, cut) = await OpenAsync("Reassign");
+        Assert.Contains("Reply to Maria Lopez", dialogs.Find(".intervention-dialog").TextContent);
+
+        dialogs.Find("#reassign-user").Input("sam.okafor");
+        dialogs.Find("#intervention-reason").Input("Sam knows this customer");
+        await dialogs.Find("#intervention-confirm").ClickAsync(new());
+
+        cut.WaitForAssertion(() => Assert.Contains("Task reassigned to sam.okafor", cut.Find("#intervention-result").TextContent));
+        await using var db = _slot.Database.CreateContext();
+        var task = await db.HumanTasks.AsNoTracking().SingleAsync(t => t.InstanceId == instance.Id, Cancel);
+        Assert.Equal("sam.okafor", task.Assignee);
+        Assert.Contains("Sam knows this customer",
+            (await db.WorkflowEvents.SingleAsync(e => e.InstanceId == instance.Id && e.Type == WorkflowEventType.TaskReassigned, Cancel)).DataJson);
+    }
+
     /// <summary>A customer reply waiting for its review, the interventions rendered for it, and the dialog of <paramref name="action"/> open.</summary>
     private async Task<(WorkflowInstance Instance, IRenderedComponent<MudDialogProvider> Dialogs, IRenderedComponent<InstanceInterventions> Cut)> OpenAsync(string action)
     {
