@@ -26,6 +26,7 @@ public sealed class InstanceInterventionsTests : MudComponentTest, IAsyncLifetim
         "Hi, my order 10-4471 arrived yesterday but the glass shade of the lamp is cracked. Can you help?");
 
     private readonly EngineSlot _slot = new();
+    private IRenderedComponent<MudPopoverProvider>? _popovers;
 
     private static CancellationToken Cancel => Xunit.TestContext.Current.CancellationToken;
 
@@ -177,21 +178,45 @@ public sealed class InstanceInterventionsTests : MudComponentTest, IAsyncLifetim
             (await db.WorkflowEvents.SingleAsync(e => e.InstanceId == instance.Id && e.Type == WorkflowEventType.TaskReassigned, Cancel)).DataJson);
     }
 
+    [Fact]
+    public async Task Skip_OfAStepThatLeadsToSeveralSteps_WaitsForTheChoice_AndGoesOnWithTheChosenOne()
+    {
+        var (instance, dialogs, cut) = await OpenAsync("Skip", BranchingWorkflow.DefinitionName, new BranchingState("route me"), WorkflowStatus.Failed);
+        dialogs.Find("#intervention-reason").Input("The router is down; orders go right for now");
+        Assert.True(dialogs.Find("#intervention-confirm").HasAttribute("disabled"), "the next step is not chosen yet");
+
+        dialogs.Find(".intervention-dialog .mud-select .mud-input-control").MouseDown();
+        var popovers = _popovers!;
+        popovers.WaitForAssertion(() => Assert.Equal(["left", "right"], popovers.FindAll(".mud-list-item").Select(i => i.TextContent.Trim())));
+        popovers.FindAll(".mud-list-item").Single(i => i.TextContent.Trim() == "right").Click();
+        dialogs.WaitForAssertion(() => Assert.False(dialogs.Find("#intervention-confirm").HasAttribute("disabled")));
+        using var watcher = _slot.Engine.Get<InstanceWatch>().Watch(instance.Id);
+        await dialogs.Find("#intervention-confirm").ClickAsync(new());
+
+        cut.WaitForAssertion(() => Assert.Contains("goes on with 'right'", cut.Find("#intervention-result").TextContent));
+        await watcher.WaitAsync(s => s == WorkflowStatus.Completed, Cancel).WaitAsync(TimeSpan.FromSeconds(20), Cancel);
+        Assert.Contains("\"took\":\"right\"", (await RowAsync(instance.Id)).StateJson);
+    }
+
     /// <summary>A customer reply waiting for its review, the interventions rendered for it, and the dialog of <paramref name="action"/> open.</summary>
-    private async Task<(WorkflowInstance Instance, IRenderedComponent<MudDialogProvider> Dialogs, IRenderedComponent<InstanceInterventions> Cut)> OpenAsync(string action)
+    private Task<(WorkflowInstance Instance, IRenderedComponent<MudDialogProvider> Dialogs, IRenderedComponent<InstanceInterventions> Cut)> OpenAsync(string action) =>
+        OpenAsync(action, CustomerReplyWorkflow.DefinitionName, new CustomerReplyState(BrokenLamp), WorkflowStatus.WaitingForHuman);
+
+    /// <summary>An instance of <paramref name="definition"/> at <paramref name="status"/>, the interventions rendered for it, and the dialog of <paramref name="action"/> open.</summary>
+    private async Task<(WorkflowInstance Instance, IRenderedComponent<MudDialogProvider> Dialogs, IRenderedComponent<InstanceInterventions> Cut)> OpenAsync(
+        string action, string definition, object input, WorkflowStatus status)
     {
         var id = Guid.CreateVersion7();
         using (var watcher = _slot.Engine.Get<InstanceWatch>().Watch(id))
         {
             await _slot.Engine.Get<WorkflowClient>().StartAsync(new StartWorkflow
             {
-                Definition = CustomerReplyWorkflow.DefinitionName, InstanceId = id,
-                Input = JsonSerializer.SerializeToElement(new CustomerReplyState(BrokenLamp), EngineJson.Options),
+                Definition = definition, InstanceId = id, Input = JsonSerializer.SerializeToElement(input, EngineJson.Options),
             });
-            await watcher.WaitAsync(s => s == WorkflowStatus.WaitingForHuman, Cancel).WaitAsync(TimeSpan.FromSeconds(20), Cancel);
+            await watcher.WaitAsync(s => s == status, Cancel).WaitAsync(TimeSpan.FromSeconds(20), Cancel);
         }
         var instance = await RowAsync(id);
-        Render<MudPopoverProvider>();
+        _popovers = Render<MudPopoverProvider>();
         var dialogs = Render<MudDialogProvider>();
         var cut = Render<InstanceInterventions>(p => p.Add(c => c.Instance, instance));
         await cut.Find($"[data-action={action}]").ClickAsync(new());
@@ -214,7 +239,7 @@ public sealed class InstanceInterventionsTests : MudComponentTest, IAsyncLifetim
     public async ValueTask InitializeAsync()
     {
         _slot.Database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        _slot.Engine = await EngineHost.StartAsync(_slot.Database, e => e.AddSampleAgents());
+        _slot.Engine = await EngineHost.StartAsync(_slot.Database, e => e.AddSampleAgents().AddWorkflow<BranchingWorkflow>());
     }
 
     protected override async ValueTask DisposeAsyncCore()
