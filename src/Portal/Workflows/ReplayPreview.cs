@@ -22,8 +22,9 @@ public enum ReplayUse
 /// <summary>A tool or model call recorded after the checkpoint, and what a replay from it does with it.</summary>
 public sealed record ReplayCall(string Step, CallKind Kind, string Name, string IdempotencyKey, DateTime At, ReplayUse Use);
 
-/// <summary>What a rewind to <see cref="Checkpoint"/> will do with the calls recorded since.</summary>
-public sealed record ReplayPlan(ReplayCheckpoint Checkpoint, IReadOnlyList<ReplayCall> Calls)
+/// <summary>What a rewind to <see cref="Checkpoint"/> will do with the calls recorded since; <see cref="Truncated"/> when the
+/// instance has more calls than a preview reads (<see cref="ReplayPreview.MaxCalls"/> of each kind, the newest).</summary>
+public sealed record ReplayPlan(ReplayCheckpoint Checkpoint, IReadOnlyList<ReplayCall> Calls, bool Truncated = false)
 {
     public IEnumerable<ReplayCall> Reused => Calls.Where(c => c.Use == ReplayUse.Reused);
 
@@ -67,10 +68,11 @@ public sealed class ReplayPreview(IDbContextFactory<PortalDbContext> contexts, D
             return null;
         }
         var first = definition.ReplayStartsWith(checkpoint.StepName, checkpoint.NextStep);
+        // The calls since a checkpoint are the newest ones; of a very long history only the newest are looked at.
         var tools = await db.ToolInvocations.AsNoTracking().Where(t => t.InstanceId == instanceId)
-            .OrderBy(t => t.Id).Take(MaxCalls).Select(t => new { t.IdempotencyKey, t.StepName, t.ToolName, t.StartedAt }).ToListAsync(cancellationToken);
+            .OrderByDescending(t => t.Id).Take(MaxCalls).Select(t => new { t.IdempotencyKey, t.StepName, t.ToolName, t.StartedAt }).ToListAsync(cancellationToken);
         var models = await db.ModelInvocations.AsNoTracking().Where(m => m.InstanceId == instanceId)
-            .OrderBy(m => m.Id).Take(MaxCalls).Select(m => new { m.IdempotencyKey, m.StepName, m.Model, m.StartedAt }).ToListAsync(cancellationToken);
+            .OrderByDescending(m => m.Id).Take(MaxCalls).Select(m => new { m.IdempotencyKey, m.StepName, m.Model, m.StartedAt }).ToListAsync(cancellationToken);
         var recorded = tools.Select(t => (t.IdempotencyKey, t.StepName, Name: t.ToolName, t.StartedAt))
             .Concat(models.Select(m => (m.IdempotencyKey, m.StepName, Name: m.Model, m.StartedAt)));
 
@@ -91,7 +93,8 @@ public sealed class ReplayPreview(IDbContextFactory<PortalDbContext> contexts, D
             calls.Add(new ReplayCall(step ?? parsed.Step, parsed.Kind, name, key, at, use));
         }
         return new ReplayPlan(new ReplayCheckpoint(checkpoint.Sequence, checkpoint.StepName, first, checkpoint.CreatedAt),
-            calls.OrderBy(c => c.At).ThenBy(c => c.IdempotencyKey, StringComparer.Ordinal).ToList());
+            calls.OrderBy(c => c.At).ThenBy(c => c.IdempotencyKey, StringComparer.Ordinal).ToList(),
+            Truncated: tools.Count == MaxCalls || models.Count == MaxCalls);
     }
 
     /// <summary>The instance's definition as registered on this node, or null (no such instance, or a definition this node does not know).</summary>
