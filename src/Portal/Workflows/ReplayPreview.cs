@@ -32,10 +32,11 @@ public sealed record ReplayPlan(ReplayCheckpoint Checkpoint, IReadOnlyList<Repla
 }
 
 /// <summary>Previews a rewind from the recorded calls and the engine's idempotency keys (<see cref="CallKey"/>). A rewind stands
-/// on the checkpoint again, so the first replayed step (<see cref="CompiledWorkflow.ReplayStartsWith"/>) forms the keys it formed then and reuses what it recorded when it makes
-/// the same call (same arguments or prompt at the same place). Every later step stands on a checkpoint the replay writes, whose
-/// sequence is new, so all its calls get new keys and are made again. What the preview cannot know is which calls the steps
-/// will make: a step may ask for something else with edited state, or take another path.</summary>
+/// on the checkpoint again, so the first replayed step (<see cref="CompiledWorkflow.ReplayStartsWith"/>) forms the keys it formed
+/// then and reuses what it recorded when it makes the same call (same arguments or prompt at the same place). Every later step
+/// stands on a checkpoint the replay writes, whose sequence is new, so all its calls get new keys and are made again. What the
+/// preview cannot know is which calls the steps will make: a step may ask for something else with edited state, or take another
+/// path.</summary>
 public sealed class ReplayPreview(IDbContextFactory<PortalDbContext> contexts, DefinitionRegistry definitions)
 {
     /// <summary>The most calls one preview lists.</summary>
