@@ -183,6 +183,40 @@ public sealed class InterventionTests(ProviderDatabases databases) : IClassFixtu
         await AssertGapFreeAsync(database, fork.InstanceId);
     }
 
+    [Theory]
+    [MemberData(nameof(Providers.Runnable), MemberType = typeof(Providers))]
+    public async Task Rewind_ToWhereAGateOpened_OpensItAgain_RatherThanGoingOnWithoutADecision(DatabaseProvider provider)
+    {
+        var database = await databases.GetAsync(provider);
+        await using var engine = await EngineHost.StartAsync(database);
+        var id = Guid.CreateVersion7();
+        using var watcher = engine.Get<InstanceWatch>().Watch(id);
+        await ApprovalLoopTests.StartAsync(engine, id);
+        await Until(watcher, WorkflowStatus.WaitingForHuman);
+        var first = await ApprovalLoopTests.OpenTaskOfAsync(database, id);
+        await engine.Get<TaskDecisions>().DecideAsync(new DecideTask { TaskId = first.Id, Reviewer = "rita", Verb = DecisionVerb.Approve }, Cancel);
+        await Until(watcher, WorkflowStatus.Completed);
+        Checkpoint gateOpened;
+        await using (var db = database.CreateContext())
+        {
+            gateOpened = await db.Checkpoints.AsNoTracking().SingleAsync(c => c.InstanceId == id && c.StepName == "approval", Cancel);
+        }
+
+        Assert.IsType<CommandResult.Done>(await engine.Get<InstanceCommands>().RewindAsync(id, gateOpened.Sequence, Oscar, cancellationToken: Cancel));
+
+        await Until(watcher, WorkflowStatus.WaitingForHuman);
+        var second = await ApprovalLoopTests.OpenTaskOfAsync(database, id);
+        Assert.NotEqual(first.Id, second.Id);
+        Assert.Equal("approval", second.GateStep);
+        Assert.IsType<DecisionResult.Decided>(await engine.Get<TaskDecisions>().DecideAsync(
+            new DecideTask { TaskId = second.Id, Reviewer = "rita", Verb = DecisionVerb.Reject, Comment = "Not this time" }, Cancel));
+        await Until(watcher, WorkflowStatus.Completed);
+        await using var check = database.CreateContext();
+        var state = JsonDocument.Parse((await check.WorkflowInstances.SingleAsync(i => i.Id == id, Cancel)).StateJson).RootElement;
+        Assert.False(state.GetProperty("result").GetProperty("executed").GetBoolean(), "the replay acted on the new decision");
+        await AssertGapFreeAsync(database, id);
+    }
+
     /// <summary>Events 1..LastSequence, each once. Call it when the instance is at rest (a gate, a wait, its end):
     /// the log and the instance are read one after the other.</summary>
     internal static async Task AssertGapFreeAsync(TestDatabase database, Guid id)

@@ -55,6 +55,12 @@ public sealed class CompiledWorkflow
 
     internal IReadOnlyDictionary<string, StepDefinition> Steps { get; }
 
+    /// <summary>The step a replay from a checkpoint runs first: the step after it (<paramref name="nextStep"/>), except when the
+    /// checkpoint was written where gate <paramref name="checkpointStep"/> opened: the gate opens again, since its decision is a
+    /// person's and is never replayed.</summary>
+    public string ReplayStartsWith(string checkpointStep, string nextStep) =>
+        Steps.TryGetValue(checkpointStep, out var step) && step.Kind == StepKind.Gate ? step.Name : nextStep;
+
     internal StepDefinition Step(string name) =>
         Steps.TryGetValue(name, out var step) ? step
         : throw new InvalidOperationException($"Workflow {Name} v{Version} has no step '{name}'.");

@@ -103,18 +103,20 @@ public sealed class InstanceCommands
         }, row => FailedWithStep(row) ?? SkipTargetRefusal(row, nextStep), cancellationToken);
 
     /// <summary>Goes back to a checkpoint and replays from there, optionally with edited state. Open tasks are
-    /// withdrawn; recorded tool and model results are reused where a replayed step makes the same call.</summary>
+    /// withdrawn; recorded tool and model results are reused where a replayed step makes the same call. A checkpoint
+    /// written where a gate opened opens the gate again.</summary>
     public Task<CommandResult> RewindAsync(Guid instanceId, long checkpointSequence, Intervention by, JsonElement? editedState = null,
         CancellationToken cancellationToken = default) =>
         _runner.RunAsync(instanceId, by, async (row, db, now) =>
         {
             var (checkpoint, stateJson) = await CheckpointAsync(db, row, checkpointSequence, editedState);
+            var first = Definition(row).ReplayStartsWith(checkpoint.StepName, checkpoint.NextStep!);
             var sequence = row.LastSequence + 1;
             var rewound = _planner.Continue(Touch(row, now) with
             {
                 // Standing on the checkpoint rewound to: the first replayed step keeps its keys and reuses what it recorded
                 // (when it makes the same call); anything new gets new keys.
-                CurrentStep = checkpoint.NextStep, StateJson = stateJson, LastSequence = sequence, CheckpointSequence = checkpointSequence, StepAttempt = 0, Error = null,
+                CurrentStep = first, StateJson = stateJson, LastSequence = sequence, CheckpointSequence = checkpointSequence, StepAttempt = 0, Error = null,
                 PendingInputJson = null, WaitingForSignal = null, StatusBeforePause = null, CompletedAt = null,
             }, now);
             return new CommandPlan(
@@ -136,10 +138,11 @@ public sealed class InstanceCommands
         _runner.RunAsync(instanceId, by, async (row, db, now) =>
         {
             var (checkpoint, stateJson) = await CheckpointAsync(db, row, checkpointSequence, editedState);
+            var first = Definition(row).ReplayStartsWith(checkpoint.StepName, checkpoint.NextStep!);
             var fork = _planner.Continue(new InstanceRow
             {
                 Id = forkId ?? Guid.CreateVersion7(), DefinitionName = row.DefinitionName, DefinitionVersion = row.DefinitionVersion,
-                Status = WorkflowStatus.Running, CurrentStep = checkpoint.NextStep, StateJson = stateJson, Version = 1, LastSequence = 2,
+                Status = WorkflowStatus.Running, CurrentStep = first, StateJson = stateJson, Version = 1, LastSequence = 2,
                 Priority = row.Priority, BusinessKey = row.BusinessKey, StartedBy = by.Actor, ParentInstanceId = row.Id,
                 ForkedFromSequence = checkpointSequence, CheckpointSequence = 2, CreatedAt = now, UpdatedAt = now,
             }, now);

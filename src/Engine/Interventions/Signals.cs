@@ -21,7 +21,15 @@ public sealed class Signals
 
     /// <summary>Delivers signal <paramref name="name"/> with <paramref name="payload"/>.</summary>
     public Task<CommandResult> SendAsync(Guid instanceId, string name, JsonElement? payload, string sentBy, CancellationToken cancellationToken = default) =>
-        _runner.RunAsync(instanceId, null, (row, _, now) =>
+        SendAsync(instanceId, name, payload, sentBy, null, cancellationToken);
+
+    /// <summary>An operator delivers signal <paramref name="name"/> with <paramref name="payload"/> by hand: an intervention,
+    /// so it needs a reason, which the log records with the signal.</summary>
+    public Task<CommandResult> SendAsync(Guid instanceId, string name, JsonElement? payload, Intervention by, CancellationToken cancellationToken = default) =>
+        SendAsync(instanceId, name, payload, by.Actor, by, cancellationToken);
+
+    private Task<CommandResult> SendAsync(Guid instanceId, string name, JsonElement? payload, string sentBy, Intervention? by, CancellationToken cancellationToken) =>
+        _runner.RunAsync(instanceId, by, (row, _, now) =>
         {
             var sequence = row.LastSequence + 1;
             var waiting = row.Status == WorkflowStatus.Waiting && row.WaitingForSignal == name;
@@ -35,7 +43,9 @@ public sealed class Signals
                 Statements.UpdateInstance(changed, row.Version),
                 Statements.InsertSignal(row.Id, name, payload?.GetRawText(), sentBy, now, waiting ? now : null),
                 Statements.AppendEvent(row.Id, sequence, WorkflowEventType.SignalReceived, row.CurrentStep, sentBy, now, null,
-                    JsonSerializer.Serialize(new { name, consumed = waiting }, EngineJson.Options)),
+                    by is null
+                        ? JsonSerializer.Serialize(new { name, consumed = waiting }, EngineJson.Options)
+                        : JsonSerializer.Serialize(new { name, consumed = waiting, by.Reason }, EngineJson.Options)),
             ], changed, Run: waiting));
         }, row => string.IsNullOrWhiteSpace(name) ? "A signal needs a name."
             : InstanceCommandRunner.IsFinished(row.Status) || row.Status == WorkflowStatus.Failed && row.CompletedAt is not null

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ApprovalPortal.Data;
@@ -17,6 +15,7 @@ internal sealed class StepCalls
 {
     private readonly CallServices _services;
     private readonly string _keyPrefix;
+    private readonly long _checkpoint;
     private readonly Func<Task>? _beforeExternalCall;
     private Dictionary<string, (string? Arguments, string? Result)>? _recordedTools;
     private Dictionary<string, (string? Prompt, string? Response)>? _recordedModels;
@@ -30,7 +29,8 @@ internal sealed class StepCalls
         _services = services;
         InstanceId = instanceId;
         Step = step;
-        _keyPrefix = $"{instanceId:N}:{step}:{checkpoint}:";
+        _checkpoint = checkpoint;
+        _keyPrefix = CallKey.Prefix(instanceId, step, checkpoint);
         Cancellation = cancellation;
         ChatClient = new RecordingChatClient(services.ChatClient, this);
     }
@@ -59,7 +59,7 @@ internal sealed class StepCalls
     public async Task<JsonElement> CallToolAsync(string toolName, JsonElement arguments)
     {
         var ordinal = ++_toolOrdinal;
-        var key = $"{_keyPrefix}tool:{ordinal}";
+        var key = new CallKey(InstanceId, Step, _checkpoint, CallKind.Tool, ordinal).ToString();
         _recordedTools ??= await LoadToolsAsync();
         if (_recordedTools.TryGetValue(key, out var recorded))
         {
@@ -68,7 +68,7 @@ internal sealed class StepCalls
                 return Parse(recorded.Result);
             }
             // The same place now asks for something else (a replay with edited state): a different call.
-            key = $"{key}~{Digest(arguments.GetRawText())}";
+            key = CallKey.Edited(key, arguments.GetRawText());
             if (_recordedTools.TryGetValue(key, out var edited))
             {
                 return Parse(edited.Result);
@@ -106,11 +106,11 @@ internal sealed class StepCalls
     /// same call was made before (a different prompt at the same place is a different call).</summary>
     public async Task<(string Key, string? Recorded)> NextModelCallAsync(string promptJson)
     {
-        var key = $"{_keyPrefix}model:{++_modelOrdinal}";
+        var key = new CallKey(InstanceId, Step, _checkpoint, CallKind.Model, ++_modelOrdinal).ToString();
         _recordedModels ??= await LoadModelsAsync();
         if (_recordedModels.TryGetValue(key, out var recorded) && !SameJsonText(recorded.Prompt, promptJson))
         {
-            key = $"{key}~{Digest(promptJson)}";
+            key = CallKey.Edited(key, promptJson);
             recorded = _recordedModels.GetValueOrDefault(key);
         }
         return (key, recorded.Response);
@@ -146,8 +146,6 @@ internal sealed class StepCalls
     // Compared as JSON values: PostgreSQL's jsonb gives back the same value in another layout.
     private static bool SameJsonText(string? recorded, string current) =>
         recorded is not null && JsonNode.DeepEquals(JsonNode.Parse(recorded), JsonNode.Parse(current));
-
-    private static string Digest(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..8];
 
     private async Task<Dictionary<string, (string? Prompt, string? Response)>> LoadModelsAsync()
     {

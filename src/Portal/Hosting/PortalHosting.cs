@@ -32,6 +32,8 @@ public static class PortalHosting
         builder.Services.AddSingleton<WorkflowSearch>();
         builder.Services.AddSingleton<InstanceDetails>();
         builder.Services.AddSingleton<IncidentList>();
+        builder.Services.AddSingleton<ReplayPreview>();
+        builder.Services.AddSingleton<InstanceOpenTasks>();
         builder.Services.AddInbox();
         builder.Services.AddDelegations();
         builder.Services.AddAdministration();

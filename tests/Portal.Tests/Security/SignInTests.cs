@@ -38,6 +38,7 @@ public sealed class SignInTests : IAsyncLifetime
     [Theory]
     [InlineData("elena.fischer", "/inbox", true)]
     [InlineData("elena.fischer", "/workflows", false)]
+    [InlineData("elena.fischer", "/workflows/0193a4c2-5b8e-7c1d-9e2f-3a4b5c6d7e8f", false)]
     [InlineData("elena.fischer", "/admin", false)]
     [InlineData("olivia.grant", "/workflows", true)]
     [InlineData("olivia.grant", "/inbox", false)]

@@ -27,6 +27,9 @@ public partial class JsonPayloadEditor
     /// <summary>Receives the payload after each change that parses; text that does not parse is never emitted.</summary>
     [Parameter] public EventCallback<JsonNode?> ValueChanged { get; set; }
 
+    /// <summary>The text field's label. Defaults to "Payload (JSON)".</summary>
+    [Parameter] public string Label { get; set; } = "Payload (JSON)";
+
     /// <summary>Shows the text without letting it be edited. Defaults to false.</summary>
     [Parameter] public bool ReadOnly { get; set; }
 
