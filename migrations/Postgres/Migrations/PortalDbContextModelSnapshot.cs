@@ -824,11 +824,15 @@ namespace ApprovalPortal.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DecidedAt");
-
                     b.HasIndex("EscalationPolicyId");
 
                     b.HasIndex("InstanceId");
+
+                    b.HasIndex(new[] { "DecidedAt", "CandidateGroup", "CreatedAt", "DueAt", "Outcome", "EscalationLevel", "RequiredApprovals", "GateStep", "InstanceId", "ApiClientId" }, "IX_HumanTasks_Dashboard_Decided")
+                        .HasFilter("\"DecidedAt\" IS NOT NULL");
+
+                    b.HasIndex(new[] { "GateStep", "DecidedAt", "InstanceId", "ApiClientId", "Outcome", "RequiredApprovals" }, "IX_HumanTasks_Dashboard_Tool")
+                        .HasFilter("\"DecidedAt\" IS NOT NULL");
 
                     b.HasIndex(new[] { "Assignee", "DueAt", "CreatedAt", "Id" }, "IX_HumanTasks_Inbox_Assignee_Due")
                         .HasFilter("\"Status\" IN ('Open', 'Claimed') AND \"Assignee\" IS NOT NULL");
@@ -1137,11 +1141,15 @@ namespace ApprovalPortal.Migrations.Postgres.Migrations
 
                     b.HasIndex("RunnableAt");
 
+                    b.HasIndex("CompletedAt", "Status");
+
                     b.HasIndex("DefinitionName", "DefinitionVersion");
 
                     b.HasIndex("Status", "UpdatedAt");
 
                     b.HasIndex("DefinitionName", "Status", "UpdatedAt");
+
+                    b.HasIndex(new[] { "Id", "DefinitionName" }, "IX_WorkflowInstances_Dashboard_Definition");
 
                     b.ToTable("WorkflowInstances");
                 });
