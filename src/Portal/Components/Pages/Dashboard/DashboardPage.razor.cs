@@ -154,7 +154,9 @@ public sealed partial class DashboardPage
     private void BuildCharts()
     {
         var hourly = _throughput.Hourly;
-        _hourlyLabels = [.. hourly.Select((p, i) => i % 6 == 0 ? p.Start.ToString("dd HH:00", CultureInfo.InvariantCulture) : "")];
+        // A label every 3 hours over a day, one a day over a week: more overlap.
+        var every = hourly.Count <= 48 ? 3 : 24;
+        _hourlyLabels = [.. hourly.Select((p, i) => p.Start.Hour % every == 0 ? p.Start.ToString(every == 24 ? "MM-dd" : "HH:00", CultureInfo.InvariantCulture) : "")];
         _hourlySeries =
         [
             new() { Name = "Tasks decided", Data = hourly.Select(p => (double)p.TasksDecided).ToArray() },
