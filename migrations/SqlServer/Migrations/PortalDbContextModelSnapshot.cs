@@ -828,7 +828,7 @@ namespace ApprovalPortal.Migrations.SqlServer.Migrations
 
                     b.HasIndex("InstanceId");
 
-                    b.HasIndex(new[] { "DecidedAt", "CandidateGroup", "CreatedAt", "DueAt", "Outcome", "EscalationLevel", "RequiredApprovals", "GateStep", "InstanceId", "ApiClientId" }, "IX_HumanTasks_Dashboard_Decided")
+                    b.HasIndex(new[] { "DecidedAt", "CandidateGroup", "CreatedAt", "DueAt", "Outcome", "EscalationLevel", "RequiredApprovals", "GateStep", "InstanceId", "ApiClientId", "Id" }, "IX_HumanTasks_Dashboard_Decided")
                         .HasFilter("\"DecidedAt\" IS NOT NULL");
 
                     b.HasIndex(new[] { "GateStep", "DecidedAt", "InstanceId", "ApiClientId", "Outcome", "RequiredApprovals" }, "IX_HumanTasks_Dashboard_Tool")
@@ -1141,9 +1141,9 @@ namespace ApprovalPortal.Migrations.SqlServer.Migrations
 
                     b.HasIndex("RunnableAt");
 
-                    b.HasIndex("CompletedAt", "Status");
-
                     b.HasIndex("DefinitionName", "DefinitionVersion");
+
+                    b.HasIndex("Status", "CompletedAt");
 
                     b.HasIndex("Status", "UpdatedAt");
 

@@ -62,7 +62,7 @@ internal sealed class HumanTaskConfiguration : IEntityTypeConfiguration<HumanTas
         // unless ANALYZE runs) the planner takes an equality on a leading column for a few rows and prefers
         // such an index to the inbox's, then reads and sorts every active task (measured: 450 ms at 100,000).
         // The IS NOT NULL filter is implied by any range on DecidedAt, so the planners use it for those.
-        b.HasIndex(t => new { t.DecidedAt, t.CandidateGroup, t.CreatedAt, t.DueAt, t.Outcome, t.EscalationLevel, t.RequiredApprovals, t.GateStep, t.InstanceId, t.ApiClientId },
+        b.HasIndex(t => new { t.DecidedAt, t.CandidateGroup, t.CreatedAt, t.DueAt, t.Outcome, t.EscalationLevel, t.RequiredApprovals, t.GateStep, t.InstanceId, t.ApiClientId, t.Id },
                 "IX_HumanTasks_Dashboard_Decided")
             .HasFilter(DecidedFilter);
         // A tool's (gate step's) latest decided proposals, newest first, for the lighter-policy suggestion.

@@ -53,13 +53,14 @@ public sealed class AgentQualityQuery(IDbContextFactory<PortalDbContext> context
             SELECT g."InstanceId" AS "InstanceId", g."ApiClientId" AS "ApiClientId", i."DefinitionName" AS "Definition", c."Name" AS "Client",
                 g."GateStep" AS "Tool", g.u AS "Unchanged", g.e AS "Edited", g.r AS "Rejected"
             FROM (
-                SELECT t."InstanceId", t."ApiClientId", t."GateStep",
-                    SUM(CASE WHEN {Edited("t")} THEN 0 WHEN t."Outcome" = 'Approved' THEN 1 ELSE 0 END) AS u,
-                    SUM(CASE WHEN {Edited("t")} THEN 1 ELSE 0 END) AS e,
-                    SUM(CASE WHEN t."Outcome" = 'Rejected' THEN 1 ELSE 0 END) AS r
-                FROM "HumanTasks" t
-                WHERE t."DecidedAt" >= {"{0}"} AND t."DecidedAt" < {"{1}"} AND t."Outcome" IN ('Approved', 'EditedAndApproved', 'Rejected')
-                GROUP BY t."InstanceId", t."ApiClientId", t."GateStep") g
+                SELECT x."InstanceId", x."ApiClientId", x."GateStep",
+                    SUM(CASE WHEN x.k = 0 THEN 1 ELSE 0 END) AS u, SUM(CASE WHEN x.k = 1 THEN 1 ELSE 0 END) AS e, SUM(CASE WHEN x.k = 2 THEN 1 ELSE 0 END) AS r
+                FROM (
+                    SELECT t."InstanceId", t."ApiClientId", t."GateStep",
+                        CASE WHEN t."Outcome" = 'Rejected' THEN 2 WHEN {Edited("t")} THEN 1 ELSE 0 END AS k
+                    FROM "HumanTasks" t
+                    WHERE t."DecidedAt" >= {"{0}"} AND t."DecidedAt" < {"{1}"} AND t."Outcome" IN ('Approved', 'EditedAndApproved', 'Rejected')) x
+                GROUP BY x."InstanceId", x."ApiClientId", x."GateStep") g
             LEFT JOIN "WorkflowInstances" i ON i."Id" = g."InstanceId"
             LEFT JOIN "ApiClients" c ON c."Id" = g."ApiClientId"
             """;

@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace ApprovalPortal.Migrations.Sqlite.Migrations
+namespace ApprovalPortal.Migrations.Postgres.Migrations
 {
     /// <inheritdoc />
     public partial class DashboardIndexes : Migration
@@ -15,19 +15,19 @@ namespace ApprovalPortal.Migrations.Sqlite.Migrations
                 table: "HumanTasks");
 
             migrationBuilder.CreateIndex(
-                name: "IX_WorkflowInstances_CompletedAt_Status",
-                table: "WorkflowInstances",
-                columns: new[] { "CompletedAt", "Status" });
-
-            migrationBuilder.CreateIndex(
                 name: "IX_WorkflowInstances_Dashboard_Definition",
                 table: "WorkflowInstances",
                 columns: new[] { "Id", "DefinitionName" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_WorkflowInstances_Status_CompletedAt",
+                table: "WorkflowInstances",
+                columns: new[] { "Status", "CompletedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_HumanTasks_Dashboard_Decided",
                 table: "HumanTasks",
-                columns: new[] { "DecidedAt", "CandidateGroup", "CreatedAt", "DueAt", "Outcome", "EscalationLevel", "RequiredApprovals", "GateStep", "InstanceId", "ApiClientId" },
+                columns: new[] { "DecidedAt", "CandidateGroup", "CreatedAt", "DueAt", "Outcome", "EscalationLevel", "RequiredApprovals", "GateStep", "InstanceId", "ApiClientId", "Id" },
                 filter: "\"DecidedAt\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
@@ -41,11 +41,11 @@ namespace ApprovalPortal.Migrations.Sqlite.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropIndex(
-                name: "IX_WorkflowInstances_CompletedAt_Status",
+                name: "IX_WorkflowInstances_Dashboard_Definition",
                 table: "WorkflowInstances");
 
             migrationBuilder.DropIndex(
-                name: "IX_WorkflowInstances_Dashboard_Definition",
+                name: "IX_WorkflowInstances_Status_CompletedAt",
                 table: "WorkflowInstances");
 
             migrationBuilder.DropIndex(

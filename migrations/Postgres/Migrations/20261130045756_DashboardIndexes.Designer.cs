@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace ApprovalPortal.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261130043000_DashboardIndexes")]
+    [Migration("20261130045756_DashboardIndexes")]
     partial class DashboardIndexes
     {
         /// <inheritdoc />
@@ -831,7 +831,7 @@ namespace ApprovalPortal.Migrations.Postgres.Migrations
 
                     b.HasIndex("InstanceId");
 
-                    b.HasIndex(new[] { "DecidedAt", "CandidateGroup", "CreatedAt", "DueAt", "Outcome", "EscalationLevel", "RequiredApprovals", "GateStep", "InstanceId", "ApiClientId" }, "IX_HumanTasks_Dashboard_Decided")
+                    b.HasIndex(new[] { "DecidedAt", "CandidateGroup", "CreatedAt", "DueAt", "Outcome", "EscalationLevel", "RequiredApprovals", "GateStep", "InstanceId", "ApiClientId", "Id" }, "IX_HumanTasks_Dashboard_Decided")
                         .HasFilter("\"DecidedAt\" IS NOT NULL");
 
                     b.HasIndex(new[] { "GateStep", "DecidedAt", "InstanceId", "ApiClientId", "Outcome", "RequiredApprovals" }, "IX_HumanTasks_Dashboard_Tool")
@@ -1144,9 +1144,9 @@ namespace ApprovalPortal.Migrations.Postgres.Migrations
 
                     b.HasIndex("RunnableAt");
 
-                    b.HasIndex("CompletedAt", "Status");
-
                     b.HasIndex("DefinitionName", "DefinitionVersion");
+
+                    b.HasIndex("Status", "CompletedAt");
 
                     b.HasIndex("Status", "UpdatedAt");
 
