@@ -816,7 +816,7 @@ namespace ApprovalPortal.Migrations.Sqlite.Migrations
                     b.HasIndex(new[] { "DecidedAt", "CandidateGroup", "CreatedAt", "DueAt", "Outcome", "EscalationLevel", "RequiredApprovals", "GateStep", "InstanceId", "ApiClientId", "Id" }, "IX_HumanTasks_Dashboard_Decided")
                         .HasFilter("\"DecidedAt\" IS NOT NULL");
 
-                    b.HasIndex(new[] { "GateStep", "DecidedAt", "InstanceId", "ApiClientId", "Outcome", "RequiredApprovals" }, "IX_HumanTasks_Dashboard_Tool")
+                    b.HasIndex(new[] { "GateStep", "DecidedAt", "InstanceId", "ApiClientId", "Outcome", "RequiredApprovals", "Id" }, "IX_HumanTasks_Dashboard_Tool")
                         .HasFilter("\"DecidedAt\" IS NOT NULL");
 
                     b.HasIndex(new[] { "Assignee", "DueAt", "CreatedAt", "Id" }, "IX_HumanTasks_Inbox_Assignee_Due")

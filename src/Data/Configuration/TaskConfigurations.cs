@@ -66,7 +66,7 @@ internal sealed class HumanTaskConfiguration : IEntityTypeConfiguration<HumanTas
                 "IX_HumanTasks_Dashboard_Decided")
             .HasFilter(DecidedFilter);
         // A tool's (gate step's) latest decided proposals, newest first, for the lighter-policy suggestion.
-        b.HasIndex(t => new { t.GateStep, t.DecidedAt, t.InstanceId, t.ApiClientId, t.Outcome, t.RequiredApprovals }, "IX_HumanTasks_Dashboard_Tool")
+        b.HasIndex(t => new { t.GateStep, t.DecidedAt, t.InstanceId, t.ApiClientId, t.Outcome, t.RequiredApprovals, t.Id }, "IX_HumanTasks_Dashboard_Tool")
             .HasFilter(DecidedFilter);
         b.HasIndex(t => t.InstanceId);
     }

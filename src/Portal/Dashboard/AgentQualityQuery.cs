@@ -48,6 +48,7 @@ public sealed class AgentQualityQuery(IDbContextFactory<PortalDbContext> context
     {
         ArgumentNullException.ThrowIfNull(range);
         await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var reading = await DashboardSql.BeginReadingAsync(db, ct);
         // Grouped by instance first: the join to each instance's definition then runs once per instance, not per task.
         var statement = $"""
             SELECT g."InstanceId" AS "InstanceId", g."ApiClientId" AS "ApiClientId", i."DefinitionName" AS "Definition", c."Name" AS "Client",
@@ -81,10 +82,10 @@ public sealed class AgentQualityQuery(IDbContextFactory<PortalDbContext> context
         return [.. result.OrderBy(r => r.Agent, StringComparer.Ordinal).ThenBy(r => r.Tool, StringComparer.Ordinal)];
     }
 
-    // The EXISTS runs for quorum tasks only (SQLite and PostgreSQL stop at the first false term; SQL Server may not,
-    // which costs time, not correctness).
+    // The set of tasks with an edited vote is built once (a correlated EXISTS per task makes PostgreSQL's estimate so
+    // high that it compiles the statement with JIT, which costs more than running it), and probed for quorum tasks only.
     private static string Edited(string t) =>
-        $"""({t}."Outcome" = 'EditedAndApproved' OR ({t}."Outcome" = 'Approved' AND {t}."RequiredApprovals" > 1 AND EXISTS (SELECT 1 FROM "Decisions" d WHERE d."TaskId" = {t}."Id" AND d."DiffJson" IS NOT NULL)))""";
+        $"""({t}."Outcome" = 'EditedAndApproved' OR ({t}."Outcome" = 'Approved' AND {t}."RequiredApprovals" > 1 AND {t}."Id" IN (SELECT d."TaskId" FROM "Decisions" d WHERE d."DiffJson" IS NOT NULL)))""";
 
     /// <summary>The tool's latest decided proposals, newest first along IX_HumanTasks_Dashboard_Tool, counted in the database.</summary>
     private async Task<LighterPolicyCheck> LatestAsync(PortalDbContext db, AgentKind kind, string agent, string? step, CancellationToken ct)

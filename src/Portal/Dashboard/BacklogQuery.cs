@@ -13,6 +13,7 @@ public sealed class BacklogQuery(IDbContextFactory<PortalDbContext> contexts, Ti
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var reading = await DashboardSql.BeginReadingAsync(db, ct);
         // Ages in ascending order are creation times in descending order: the p-th percentile age is the
         // creation time at that rank, newest first. The status filter repeats the inbox indexes' literal
         // filter (HumanTaskConfiguration.ActiveFilter) so the queue's index covers the statement.

@@ -31,6 +31,29 @@ internal sealed class DashboardSql
         var other => throw new NotSupportedException($"The dashboard does not know the database provider {other}."),
     };
 
+    /// <summary>
+    /// Starts what the dashboard's statements run in. On PostgreSQL, a read-only transaction with JIT compilation off:
+    /// aggregating 100,000 rows is estimated above jit_above_cost, and compiling took longer than running (measured:
+    /// agents' quality 750 ms with JIT). Elsewhere nothing. Dispose to end it.
+    /// </summary>
+    public static async Task<IAsyncDisposable> BeginReadingAsync(PortalDbContext db, CancellationToken ct)
+    {
+        if (db.Database.ProviderName != "Npgsql.EntityFrameworkCore.PostgreSQL")
+        {
+            return NoTransaction.Instance;
+        }
+        var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlRawAsync("SET TRANSACTION READ ONLY; SET LOCAL jit = off", ct);
+        return transaction;
+    }
+
+    private sealed class NoTransaction : IAsyncDisposable
+    {
+        public static readonly NoTransaction Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
     /// <summary>Seconds from <paramref name="start"/> to <paramref name="end"/> (column expressions), as a floating-point number.</summary>
     public string Seconds(string end, string start) => _seconds(end, start);
 

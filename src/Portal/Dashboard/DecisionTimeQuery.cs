@@ -14,6 +14,7 @@ public sealed class DecisionTimeQuery(IDbContextFactory<PortalDbContext> context
     {
         ArgumentNullException.ThrowIfNull(range);
         await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var reading = await DashboardSql.BeginReadingAsync(db, ct);
         var sql = DashboardSql.For(db);
         // Only the dialect's own expressions are spliced in; the range is passed as parameters. One sort (both windows
         // share it), and only the rows at the three ranks come back: no GROUP BY sorts the rows again.

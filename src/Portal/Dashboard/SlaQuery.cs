@@ -23,6 +23,7 @@ public sealed class SlaQuery(IDbContextFactory<PortalDbContext> contexts, TimePr
         var now = time.GetUtcNow().UtcDateTime;
         var (from, to) = (range.From, range.To);
         await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var reading = await DashboardSql.BeginReadingAsync(db, ct);
         var decided = await db.HumanTasks.AsNoTracking()
             .Where(t => t.DecidedAt >= from && t.DecidedAt < to)
             .GroupBy(t => t.CandidateGroup ?? "")

@@ -22,6 +22,7 @@ public sealed class ThroughputQuery(IDbContextFactory<PortalDbContext> contexts)
     {
         ArgumentNullException.ThrowIfNull(range);
         await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var reading = await DashboardSql.BeginReadingAsync(db, ct);
         var sql = DashboardSql.For(db);
         // Only the dialect's own expressions are spliced in; the range is passed as parameters.
         var decidedSql = $"""

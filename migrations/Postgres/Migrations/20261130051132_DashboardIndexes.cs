@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace ApprovalPortal.Migrations.SqlServer.Migrations
+namespace ApprovalPortal.Migrations.Postgres.Migrations
 {
     /// <inheritdoc />
     public partial class DashboardIndexes : Migration
@@ -33,7 +33,7 @@ namespace ApprovalPortal.Migrations.SqlServer.Migrations
             migrationBuilder.CreateIndex(
                 name: "IX_HumanTasks_Dashboard_Tool",
                 table: "HumanTasks",
-                columns: new[] { "GateStep", "DecidedAt", "InstanceId", "ApiClientId", "Outcome", "RequiredApprovals" },
+                columns: new[] { "GateStep", "DecidedAt", "InstanceId", "ApiClientId", "Outcome", "RequiredApprovals", "Id" },
                 filter: "\"DecidedAt\" IS NOT NULL");
         }
 
