@@ -35,6 +35,7 @@ public sealed partial class DashboardPage
     private readonly List<IDisposable> _subscriptions = [];
     private readonly SemaphoreSlim _reload = new(1, 1);
     private int _refreshPending;
+    private volatile bool _disposed;
 
     [Inject] private BacklogQuery Backlog { get; set; } = null!;
     [Inject] private ThroughputQuery ThroughputQuery { get; set; } = null!;
@@ -76,6 +77,10 @@ public sealed partial class DashboardPage
         }
         await Task.Delay(RefreshInterval);
         Interlocked.Exchange(ref _refreshPending, 0);
+        if (_disposed)
+        {
+            return;
+        }
         try
         {
             await InvokeAsync(async () =>
@@ -190,12 +195,13 @@ public sealed partial class DashboardPage
         _ => status.ToString(),
     };
 
+    // The semaphore is not disposed: a refresh already running may still release it, and it holds no wait handle.
     public void Dispose()
     {
+        _disposed = true;
         foreach (var subscription in _subscriptions)
         {
             subscription.Dispose();
         }
-        _reload.Dispose();
     }
 }
