@@ -24,12 +24,32 @@ internal static class BenchmarkCommand
                 DataFolder = Value(args, "--data") ?? Environment.GetEnvironmentVariable("BENCH_DIR"),
             });
         }
+        if (args.Length > 0 && args[0] == "dashboard")
+        {
+            return await DashboardBenchmark.RunAsync(new DashboardOptions
+            {
+                Provider = Value(args, "--provider") ?? "sqlite",
+                Decided = int.Parse(Value(args, "--decided") ?? "100000", CultureInfo.InvariantCulture),
+                Open = int.Parse(Value(args, "--open") ?? "5000", CultureInfo.InvariantCulture),
+                Instances = int.Parse(Value(args, "--instances") ?? "20000", CultureInfo.InvariantCulture),
+                PayloadBytes = int.Parse(Value(args, "--payload") ?? "2048", CultureInfo.InvariantCulture),
+                Runs = int.Parse(Value(args, "--runs") ?? "50", CultureInfo.InvariantCulture),
+                Warmup = int.Parse(Value(args, "--warmup") ?? "5", CultureInfo.InvariantCulture),
+                Ranges = [.. (Value(args, "--ranges") ?? "30").Split(',').Select(d => int.Parse(d, CultureInfo.InvariantCulture))],
+                Plans = args.Contains("--plans"),
+                Keep = args.Contains("--keep"),
+                Postgres = Value(args, "--pg") ?? Environment.GetEnvironmentVariable("BENCH_PG") ?? "Host=127.0.0.1;Port=55532;Username=postgres",
+                DataFolder = Value(args, "--data") ?? Environment.GetEnvironmentVariable("BENCH_DIR"),
+            });
+        }
         if (args.Length == 0 || args[0] != "approval-loop")
         {
             Console.Error.WriteLine("""
                 usage: approval-loop --provider sqlite|postgres [--n 2000] [--c 16] [--warmup 50] [--json FILE] [--pg CONNECTION] [--data DIR]
                        inbox-query --provider sqlite|postgres [--tasks 100000] [--runs 200] [--warmup 20] [--decided 0] [--instances 100]
                                    [--payload 4096] [--pg CONNECTION] [--data DIR] [--no-plans] [--keep]
+                       dashboard --provider sqlite|postgres [--decided 100000] [--open 5000] [--instances 20000] [--runs 50] [--warmup 5]
+                                 [--ranges 30[,7,1]] [--payload 2048] [--pg CONNECTION] [--data DIR] [--plans] [--keep]
                 """);
             return 2;
         }

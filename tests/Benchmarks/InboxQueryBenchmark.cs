@@ -46,7 +46,7 @@ internal static class InboxQueryBenchmark
 
     public static async Task<int> RunAsync(InboxQueryOptions options)
     {
-        var (provider, connectionString, drop) = await PrepareDatabaseAsync(options);
+        var (provider, connectionString, drop) = await PrepareDatabaseAsync(options.Provider, options.Postgres, options.DataFolder, options.Keep, "inbox");
         try
         {
             var now = DateTime.UtcNow;
@@ -168,18 +168,20 @@ internal static class InboxQueryBenchmark
         return services.BuildServiceProvider();
     }
 
-    private static async Task<(DatabaseProvider Provider, string ConnectionString, Func<Task> Drop)> PrepareDatabaseAsync(InboxQueryOptions options)
+    /// <summary>A new, empty database for one run (a SQLite file in its own folder, or a PostgreSQL database), and how to remove it.</summary>
+    internal static async Task<(DatabaseProvider Provider, string ConnectionString, Func<Task> Drop)> PrepareDatabaseAsync(string providerName, string postgres,
+        string? dataFolder, bool keep, string name)
     {
         var run = DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "_" + Guid.NewGuid().ToString("N")[..6];
-        if (options.Provider == "sqlite")
+        if (providerName == "sqlite")
         {
-            var folder = Path.Combine(options.DataFolder ?? Path.GetTempPath(), $"approvalportal-inbox-{run}");
+            var folder = Path.Combine(dataFolder ?? Path.GetTempPath(), $"approvalportal-{name}-{run}");
             Directory.CreateDirectory(folder);
-            var cs = new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "inbox.db"), DefaultTimeout = 60 }.ToString();
+            var cs = new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, $"{name}.db"), DefaultTimeout = 60 }.ToString();
             return (DatabaseProvider.Sqlite, cs, () =>
             {
                 SqliteConnection.ClearAllPools();
-                if (!options.Keep)
+                if (!keep)
                 {
                     Directory.Delete(folder, recursive: true);
                 }
@@ -190,17 +192,17 @@ internal static class InboxQueryBenchmark
                 return Task.CompletedTask;
             });
         }
-        if (options.Provider != "postgres")
+        if (providerName != "postgres")
         {
-            throw new ArgumentException($"--provider must be sqlite or postgres, not {options.Provider}");
+            throw new ArgumentException($"--provider must be sqlite or postgres, not {providerName}");
         }
-        var database = $"approvalportal_inbox_{run}";
-        var server = options.Postgres;
+        var database = $"approvalportal_{name}_{run}";
+        var server = postgres;
         var connection = new NpgsqlConnectionStringBuilder(server) { Database = database }.ToString();
         return (DatabaseProvider.Postgres, connection, async () =>
         {
             NpgsqlConnection.ClearAllPools();
-            if (options.Keep)
+            if (keep)
             {
                 Console.WriteLine($"kept database {database}");
                 return;

@@ -106,7 +106,7 @@ internal static class InboxSeeder
     }
 
     /// <summary>A JSON object of about <paramref name="bytes"/> bytes that differs per task (so nothing compresses it away).</summary>
-    private static string Payload(int seed, int bytes)
+    internal static string Payload(int seed, int bytes)
     {
         var text = new StringBuilder("{\"items\":[");
         var n = seed;
@@ -119,7 +119,7 @@ internal static class InboxSeeder
         return text.Append("]}").ToString();
     }
 
-    private enum Kind
+    internal enum Kind
     {
         Text,
         Json,
@@ -128,7 +128,7 @@ internal static class InboxSeeder
         Integer,
     }
 
-    private static Insert Prepare(DbConnection connection, DbTransaction transaction, DatabaseProvider provider, string sql, params (string Name, Kind Kind)[] parameters)
+    internal static Insert Prepare(DbConnection connection, DbTransaction transaction, DatabaseProvider provider, string sql, params (string Name, Kind Kind)[] parameters)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -155,7 +155,7 @@ internal static class InboxSeeder
         return new Insert(command, provider);
     }
 
-    private sealed class Insert(DbCommand command, DatabaseProvider provider) : IAsyncDisposable
+    internal sealed class Insert(DbCommand command, DatabaseProvider provider) : IAsyncDisposable
     {
         public async Task RunAsync(params object?[] values)
         {

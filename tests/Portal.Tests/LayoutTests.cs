@@ -38,18 +38,6 @@ public sealed class LayoutTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, js.StatusCode);
     }
 
-    [Theory]
-    [InlineData("/dashboard", "Dashboard", "managers")]
-    public async Task AreaPage_BeforeItsFeatureIsBuilt_SaysWhatWillBeThere(string path, string title, string audience)
-    {
-        var admin = await _portal.SignedInClientAsync("ada.admin", Cancel);
-
-        var html = await admin.GetStringAsync(path, Cancel);
-
-        Assert.Contains($">{title}</h4>", html);
-        Assert.Contains($"For {audience}. Not built yet", html);
-    }
-
     [Fact]
     public async Task UnknownAddress_Answers404_WithTheLayout()
     {

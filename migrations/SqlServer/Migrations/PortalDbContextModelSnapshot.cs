@@ -824,11 +824,15 @@ namespace ApprovalPortal.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DecidedAt");
-
                     b.HasIndex("EscalationPolicyId");
 
                     b.HasIndex("InstanceId");
+
+                    b.HasIndex(new[] { "DecidedAt", "CandidateGroup", "CreatedAt", "DueAt", "Outcome", "EscalationLevel", "RequiredApprovals", "GateStep", "InstanceId", "ApiClientId", "Id" }, "IX_HumanTasks_Dashboard_Decided")
+                        .HasFilter("\"DecidedAt\" IS NOT NULL");
+
+                    b.HasIndex(new[] { "GateStep", "DecidedAt", "InstanceId", "ApiClientId", "Outcome", "RequiredApprovals", "Id" }, "IX_HumanTasks_Dashboard_Tool")
+                        .HasFilter("\"DecidedAt\" IS NOT NULL");
 
                     b.HasIndex(new[] { "Assignee", "DueAt", "CreatedAt", "Id" }, "IX_HumanTasks_Inbox_Assignee_Due")
                         .HasFilter("\"Status\" IN ('Open', 'Claimed') AND \"Assignee\" IS NOT NULL");
@@ -1139,9 +1143,13 @@ namespace ApprovalPortal.Migrations.SqlServer.Migrations
 
                     b.HasIndex("DefinitionName", "DefinitionVersion");
 
+                    b.HasIndex("Status", "CompletedAt");
+
                     b.HasIndex("Status", "UpdatedAt");
 
                     b.HasIndex("DefinitionName", "Status", "UpdatedAt");
+
+                    b.HasIndex(new[] { "Id", "DefinitionName" }, "IX_WorkflowInstances_Dashboard_Definition");
 
                     b.ToTable("WorkflowInstances");
                 });

@@ -2,6 +2,7 @@ using ApprovalPortal.Data;
 using ApprovalPortal.Engine;
 using ApprovalPortal.Portal.Api;
 using ApprovalPortal.Portal.Components;
+using ApprovalPortal.Portal.Dashboard;
 using ApprovalPortal.Portal.Delegations;
 using ApprovalPortal.Portal.Inbox;
 using ApprovalPortal.Portal.Live;
@@ -35,6 +36,7 @@ public static class PortalHosting
         builder.Services.AddSingleton<ReplayPreview>();
         builder.Services.AddSingleton<InstanceOpenTasks>();
         builder.Services.AddInbox();
+        builder.Services.AddManagerDashboard();
         builder.Services.AddDelegations();
         builder.Services.AddAdministration();
         builder.Services.AddWebhooks();
@@ -72,6 +74,7 @@ public static class PortalHosting
         app.MapStaticAssets().AllowAnonymous();
         app.MapPortalHealth();
         app.MapPortalAccount();
+        app.MapDashboardExport();
         app.MapHub<PortalHub>(PortalHub.Path);
         // Operators and admins only, by policy: no local-requests exception, and this node's own job storage.
         app.MapHangfireDashboardWithAuthorizationPolicy(PortalPolicies.Operate, "/hangfire",
