@@ -126,8 +126,15 @@ public sealed partial class EscalationPolicyAdministration(IDbContextFactory<Por
         db.EscalationPolicies.Remove(policy);
         db.AuditEntries.Add(AdminAudit.Entry(admin, AdminAudit.PolicyDeleted, Subject(policy.Name),
             new { policy.Description, levels = policy.LevelsJson }, clock.GetUtcNow().UtcDateTime));
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (Exception ex) when (AdminResult.IsConcurrentChange(ex))
+        {
+            return AdminResult.Refused($"{policy.Name} changed or was used at the same moment; nothing was deleted. Look again.");
+        }
         return AdminResult.Done($"Deleted {policy.Name}. Gates that ask for it now fail to open their task until it exists again.");
     }
 

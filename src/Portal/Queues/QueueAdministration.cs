@@ -108,8 +108,15 @@ public sealed partial class QueueAdministration(IDbContextFactory<PortalDbContex
         db.Groups.Remove(queue);
         db.AuditEntries.Add(AdminAudit.Entry(admin, AdminAudit.QueueDeleted, Subject(name), new { name, description = queue.Description },
             clock.GetUtcNow().UtcDateTime));
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (Exception ex) when (AdminResult.IsConcurrentChange(ex))
+        {
+            return AdminResult.Refused($"{name} changed at the same moment (a task or a member arrived); nothing was deleted. Look again.");
+        }
         return AdminResult.Done($"Deleted the queue {name}.");
     }
 

@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using System.Data;
-using System.Data.Common;
 using System.Text.RegularExpressions;
 using ApprovalPortal.Data;
 using ApprovalPortal.Data.Identity;
@@ -217,7 +216,7 @@ public sealed partial class UserAdministration(IDbContextFactory<PortalDbContext
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is DbUpdateException or DbException)
+        catch (Exception ex) when (AdminResult.IsConcurrentChange(ex))
         {
             return AdminResult.Refused(ConcurrentChange);
         }
