@@ -1,4 +1,5 @@
 using ApprovalPortal.Data;
+using ApprovalPortal.Data.Dashboard;
 using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Portal.Dashboard.Rollups;
 using Microsoft.EntityFrameworkCore;
@@ -52,8 +53,13 @@ public sealed class AgentQualityQuery(IDbContextFactory<PortalDbContext> context
         ArgumentNullException.ThrowIfNull(range);
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var reading = await DashboardSql.BeginReadingAsync(db, ct);
-        var facts = await DashboardFactReader.ReadAsync(db, range, FactKinds.Tools, ct);
-        var tools = facts.Tools
+        var reader = await DashboardFactReader.PlanAsync(db, range, ct);
+        var rolled = await reader.RolledAsync((from, to) => db.DashboardToolFacts.Where(f => f.HourStart >= from && f.HourStart < to)
+            .GroupBy(f => new { f.AgentKind, f.Agent, f.Tool })
+            .Select(g => new DashboardToolFact { AgentKind = g.Key.AgentKind, Agent = g.Key.Agent, Tool = g.Key.Tool,
+                Unchanged = g.Sum(f => f.Unchanged), Edited = g.Sum(f => f.Edited), Rejected = g.Sum(f => f.Rejected) }), ct);
+        var raw = (await reader.RawAsync(db, FactKinds.Tools, ct)).Tools;
+        var tools = rolled.Concat(raw)
             .GroupBy(f => (Kind: (AgentKind)f.AgentKind, Key: f.Agent, Tool: f.Tool.Length == 0 ? null : f.Tool))
             .Select(g => (g.Key, Unchanged: g.Sum(f => f.Unchanged), Edited: g.Sum(f => f.Edited), Rejected: g.Sum(f => f.Rejected)))
             .Where(t => t.Unchanged + t.Edited + t.Rejected > 0)

@@ -25,9 +25,14 @@ public sealed class SlaQuery(IDbContextFactory<PortalDbContext> contexts, TimePr
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var reading = await DashboardSql.BeginReadingAsync(db, ct);
-        var decided = (await DashboardFactReader.ReadAsync(db, range, FactKinds.Queues, ct)).Queues
+        var reader = await DashboardFactReader.PlanAsync(db, range, ct);
+        var rolled = await reader.RolledAsync((from, to) => db.DashboardQueueFacts.Where(f => f.HourStart >= from && f.HourStart < to)
+            .GroupBy(f => f.Queue).Select(g => new { Queue = g.Key, Count = g.Sum(f => f.Decided), Late = g.Sum(f => f.Late), Escalated = g.Sum(f => f.Escalated) }), ct);
+        var raw = (await reader.RawAsync(db, FactKinds.Queues, ct)).Queues
+            .Select(f => new { f.Queue, Count = f.Decided, f.Late, f.Escalated });
+        var decided = rolled.Concat(raw)
             .GroupBy(f => f.Queue, StringComparer.Ordinal)
-            .Select(g => new { Queue = g.Key, Count = g.Sum(f => f.Decided), Late = g.Sum(f => f.Late), Escalated = g.Sum(f => f.Escalated) })
+            .Select(g => new { Queue = g.Key, Count = g.Sum(f => f.Count), Late = g.Sum(f => f.Late), Escalated = g.Sum(f => f.Escalated) })
             .ToList();
         var open = await InboxQueues.Active(db)
             .GroupBy(t => t.CandidateGroup ?? "")

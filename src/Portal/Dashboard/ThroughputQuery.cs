@@ -24,15 +24,20 @@ public sealed class ThroughputQuery(IDbContextFactory<PortalDbContext> contexts)
         ArgumentNullException.ThrowIfNull(range);
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var reading = await DashboardSql.BeginReadingAsync(db, ct);
-        var facts = await DashboardFactReader.ReadAsync(db, range, FactKinds.Queues | FactKinds.Completions, ct);
+        var reader = await DashboardFactReader.PlanAsync(db, range, ct);
+        var decided = await reader.RolledAsync((from, to) => db.DashboardQueueFacts.Where(f => f.HourStart >= from && f.HourStart < to)
+            .GroupBy(f => f.HourStart).Select(g => new { Hour = g.Key, Count = g.Sum(f => f.Decided) }), ct);
+        var completed = await reader.RolledAsync((from, to) => db.DashboardCompletionFacts.Where(f => f.HourStart >= from && f.HourStart < to)
+            .GroupBy(f => f.HourStart).Select(g => new { Hour = g.Key, Count = g.Sum(f => f.Completed) }), ct);
+        var raw = await reader.RawAsync(db, FactKinds.Queues | FactKinds.Completions, ct);
 
-        var tasks = new Dictionary<DateTime, long>();
-        foreach (var fact in facts.Queues)
+        var tasks = decided.ToDictionary(d => d.Hour, d => d.Count);
+        foreach (var fact in raw.Queues)
         {
             tasks[fact.HourStart] = tasks.GetValueOrDefault(fact.HourStart) + fact.Decided;
         }
-        var instances = new Dictionary<DateTime, long>();
-        foreach (var fact in facts.Completions)
+        var instances = completed.ToDictionary(d => d.Hour, d => d.Count);
+        foreach (var fact in raw.Completions)
         {
             instances[fact.HourStart] = instances.GetValueOrDefault(fact.HourStart) + fact.Completed;
         }

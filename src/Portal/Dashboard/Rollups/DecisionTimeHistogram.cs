@@ -18,7 +18,7 @@ internal sealed class DecisionTimeHistogram
     /// <summary>The largest relative error of a reported percentile (before clamping), 2^(1/64) − 1.</summary>
     public static readonly double RelativeError = Math.Pow(2, 1.0 / (2 * PerDoubling)) - 1;
 
-    private readonly SortedDictionary<int, long> _counts = [];
+    private readonly Dictionary<int, long> _counts = [];
 
     public long Count { get; private set; }
 
@@ -66,7 +66,7 @@ internal sealed class DecisionTimeHistogram
         }
         var rank = DashboardSql.Rank(Count, percent);
         long seen = 0;
-        foreach (var (bucket, count) in _counts)
+        foreach (var (bucket, count) in _counts.OrderBy(c => c.Key))
         {
             seen += count;
             if (seen >= rank)
@@ -81,7 +81,7 @@ internal sealed class DecisionTimeHistogram
     public override string ToString()
     {
         var text = new StringBuilder();
-        foreach (var (bucket, count) in _counts)
+        foreach (var (bucket, count) in _counts.OrderBy(c => c.Key))
         {
             if (text.Length > 0)
             {
@@ -94,7 +94,7 @@ internal sealed class DecisionTimeHistogram
 
     private void Add(int bucket, long count)
     {
-        _counts[bucket] = _counts.GetValueOrDefault(bucket) + count;
+        System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_counts, bucket, out _) += count;
         Count += count;
     }
 
