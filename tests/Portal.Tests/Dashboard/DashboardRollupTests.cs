@@ -108,6 +108,31 @@ public sealed class DashboardRollupTests
         Assert.Equal(2 * hours, (await data.Throughput.GetAsync(LastWeek, Cancel)).TasksDecided);
     }
 
+    [Theory]
+    [MemberData(nameof(Providers.Runnable), MemberType = typeof(Providers))]
+    public async Task PercentilesMergedFromManyHoursHistograms_AreWithinTheBucketToleranceOfTheExactOnes(DatabaseProvider provider)
+    {
+        await using var data = await CreateAsync(provider);
+        var random = new Random(30);
+        // Times from a second to about a week, decided over two days: every hour's histogram holds a few of them.
+        var tasks = Enumerable.Range(0, 600)
+            .Select(_ => Decided(random.Next(3) == 0 ? "legal" : "finance", Now.AddMinutes(-random.Next(1, 48 * 60)),
+                TimeSpan.FromMilliseconds(Math.Round(1000 * Math.Exp(random.NextDouble() * 13)))))
+            .ToArray();
+        await data.SaveAsync(tasks);
+
+        await data.BothWaysAsync(() => data.DecisionTimes.GetAsync(LastWeek, Cancel), rows =>
+        {
+            Assert.Equal(2, rows.Count);
+            foreach (var row in rows)
+            {
+                var times = tasks.Where(t => t.CandidateGroup == row.Queue).Select(t => t.DecidedAt!.Value - t.CreatedAt).Order().ToList();
+                TimeSpan Exact(int percent) => times[(int)((times.Count * percent + 99) / 100) - 1];
+                DashboardQueryTests.AssertTimes(row, times.Count, Exact(50), Exact(90), Exact(99));
+            }
+        });
+    }
+
     private static DateTime DashboardFactsHour(DateTime time) => new(time.Ticks - time.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc);
 
     private static async Task<List<DateTime>> HoursAsync(DashboardData data)
