@@ -1,4 +1,5 @@
 using ApprovalPortal.Data.Audit;
+using ApprovalPortal.Data.Dashboard;
 using ApprovalPortal.Data.Identity;
 using ApprovalPortal.Data.Incidents;
 using ApprovalPortal.Data.Integrations;
@@ -17,6 +18,9 @@ internal static class SampleEntities
     private static readonly DateTime Origin = new DateTime(2026, 11, 29, 9, 30, 15, DateTimeKind.Utc).AddTicks(123_450);
 
     public static DateTime At(int minutes) => Origin.AddMinutes(minutes);
+
+    // The dashboard's facts are per whole UTC hour.
+    private static readonly DateTime Hour = new(2026, 11, 29, 9, 0, 0, DateTimeKind.Utc);
 
     public static IReadOnlyList<object> Create()
     {
@@ -144,6 +148,14 @@ internal static class SampleEntities
             {
                 At = At(5), Actor = "admin", Action = "api-key.created", Subject = $"api-client:{apiClient.Id}", DetailsJson = """{"scopes":"read"}""",
             },
+            new DashboardHour { HourStart = Hour, RolledAt = At(180) },
+            new DashboardQueueFact
+            {
+                HourStart = Hour, Queue = "finance", Decided = 12, Late = 3, Escalated = 1, MinMilliseconds = 1500, MaxMilliseconds = 7_200_000,
+                Histogram = "337:1,400:7,732:4",
+            },
+            new DashboardToolFact { HourStart = Hour, AgentKind = DashboardAgentKind.ApiClient, Agent = apiClient.Id.ToString(), Tool = "review", Unchanged = 5, Edited = 2, Rejected = 1 },
+            new DashboardCompletionFact { HourStart = Hour, Definition = definition.Name, Completed = 4 },
         ];
     }
 

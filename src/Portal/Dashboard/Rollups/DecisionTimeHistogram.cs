@@ -18,7 +18,8 @@ internal sealed class DecisionTimeHistogram
     /// <summary>The largest relative error of a reported percentile (before clamping), 2^(1/64) − 1.</summary>
     public static readonly double RelativeError = Math.Pow(2, 1.0 / (2 * PerDoubling)) - 1;
 
-    private readonly Dictionary<int, long> _counts = [];
+    // Counts indexed by bucket + 1 (times under a millisecond at 0), grown to the largest bucket seen.
+    private long[] _counts = new long[16];
 
     public long Count { get; private set; }
 
@@ -66,12 +67,12 @@ internal sealed class DecisionTimeHistogram
         }
         var rank = DashboardSql.Rank(Count, percent);
         long seen = 0;
-        foreach (var (bucket, count) in _counts.OrderBy(c => c.Key))
+        for (var index = 0; index < _counts.Length; index++)
         {
-            seen += count;
+            seen += _counts[index];
             if (seen >= rank)
             {
-                var middle = Math.Clamp(Middle(bucket), MinMilliseconds, MaxMilliseconds);
+                var middle = Math.Clamp(Middle(index - 1), MinMilliseconds, MaxMilliseconds);
                 return TimeSpan.FromMilliseconds(Math.Round(middle));
             }
         }
@@ -81,20 +82,33 @@ internal sealed class DecisionTimeHistogram
     public override string ToString()
     {
         var text = new StringBuilder();
-        foreach (var (bucket, count) in _counts.OrderBy(c => c.Key))
+        for (var index = 0; index < _counts.Length; index++)
         {
+            if (_counts[index] == 0)
+            {
+                continue;
+            }
             if (text.Length > 0)
             {
                 text.Append(',');
             }
-            text.Append(CultureInfo.InvariantCulture, $"{bucket}:{count}");
+            text.Append(CultureInfo.InvariantCulture, $"{index - 1}:{_counts[index]}");
         }
         return text.ToString();
     }
 
     private void Add(int bucket, long count)
     {
-        System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_counts, bucket, out _) += count;
+        var index = bucket + 1;
+        if (index < 0)
+        {
+            throw new FormatException($"{bucket} is no decision-time bucket.");
+        }
+        if (index >= _counts.Length)
+        {
+            Array.Resize(ref _counts, Math.Max(index + 1, _counts.Length * 2));
+        }
+        _counts[index] += count;
         Count += count;
     }
 
