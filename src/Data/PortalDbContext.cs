@@ -1,4 +1,5 @@
 using ApprovalPortal.Data.Audit;
+using ApprovalPortal.Data.Dashboard;
 using ApprovalPortal.Data.Identity;
 using ApprovalPortal.Data.Incidents;
 using ApprovalPortal.Data.Integrations;
@@ -36,6 +37,10 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<UserRoleAssignment> UserRoles => Set<UserRoleAssignment>();
     public DbSet<Delegation> Delegations => Set<Delegation>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<DashboardHour> DashboardHours => Set<DashboardHour>();
+    public DbSet<DashboardQueueFact> DashboardQueueFacts => Set<DashboardQueueFact>();
+    public DbSet<DashboardToolFact> DashboardToolFacts => Set<DashboardToolFact>();
+    public DbSet<DashboardCompletionFact> DashboardCompletionFacts => Set<DashboardCompletionFact>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -1,4 +1,5 @@
 using ApprovalPortal.Data.Audit;
+using ApprovalPortal.Data.Dashboard;
 using ApprovalPortal.Data.Identity;
 using ApprovalPortal.Data.Incidents;
 using ApprovalPortal.Data.Integrations;
@@ -18,9 +19,13 @@ internal static class SampleEntities
 
     public static DateTime At(int minutes) => Origin.AddMinutes(minutes);
 
+    // The dashboard's facts are per whole UTC hour; each set of samples has an hour of its own (tests share databases).
+    private static int _hours;
+
     public static IReadOnlyList<object> Create()
     {
         var suffix = Guid.NewGuid().ToString("N")[..12];
+        var hour = new DateTime(2026, 11, 29, 9, 0, 0, DateTimeKind.Utc).AddHours(-Interlocked.Increment(ref _hours));
         var definition = new WorkflowDefinition
         {
             Name = "expense-claim-" + suffix, Version = 2, Description = "Expense claim review",
@@ -144,6 +149,14 @@ internal static class SampleEntities
             {
                 At = At(5), Actor = "admin", Action = "api-key.created", Subject = $"api-client:{apiClient.Id}", DetailsJson = """{"scopes":"read"}""",
             },
+            new DashboardHour { HourStart = hour, RolledAt = At(180) },
+            new DashboardQueueFact
+            {
+                HourStart = hour, Queue = "finance", Decided = 12, Late = 3, Escalated = 1, MinMilliseconds = 1500, MaxMilliseconds = 7_200_000,
+                Histogram = "337:1,400:7,732:4",
+            },
+            new DashboardToolFact { HourStart = hour, AgentKind = DashboardAgentKind.ApiClient, Agent = apiClient.Id.ToString(), Tool = "review", Unchanged = 5, Edited = 2, Rejected = 1 },
+            new DashboardCompletionFact { HourStart = hour, Definition = definition.Name, Completed = 4 },
         ];
     }
 

@@ -60,6 +60,100 @@ namespace ApprovalPortal.Migrations.SqlServer.Migrations
                     b.ToTable("AuditEntries");
                 });
 
+            modelBuilder.Entity("ApprovalPortal.Data.Dashboard.DashboardCompletionFact", b =>
+                {
+                    b.Property<DateTime>("HourStart")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Definition")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<long>("Completed")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("HourStart", "Definition");
+
+                    b.ToTable("DashboardCompletionFacts");
+                });
+
+            modelBuilder.Entity("ApprovalPortal.Data.Dashboard.DashboardHour", b =>
+                {
+                    b.Property<DateTime>("HourStart")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime>("RolledAt")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("HourStart");
+
+                    b.ToTable("DashboardHours");
+                });
+
+            modelBuilder.Entity("ApprovalPortal.Data.Dashboard.DashboardQueueFact", b =>
+                {
+                    b.Property<DateTime>("HourStart")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Queue")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<long>("Decided")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Escalated")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Histogram")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<long>("Late")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("MaxMilliseconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("MinMilliseconds")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("HourStart", "Queue");
+
+                    b.ToTable("DashboardQueueFacts");
+                });
+
+            modelBuilder.Entity("ApprovalPortal.Data.Dashboard.DashboardToolFact", b =>
+                {
+                    b.Property<DateTime>("HourStart")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("AgentKind")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("Agent")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("Tool")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<long>("Edited")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Rejected")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Unchanged")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("HourStart", "AgentKind", "Agent", "Tool");
+
+                    b.ToTable("DashboardToolFacts");
+                });
+
             modelBuilder.Entity("ApprovalPortal.Data.Identity.Delegation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1152,6 +1246,33 @@ namespace ApprovalPortal.Migrations.SqlServer.Migrations
                     b.HasIndex(new[] { "Id", "DefinitionName" }, "IX_WorkflowInstances_Dashboard_Definition");
 
                     b.ToTable("WorkflowInstances");
+                });
+
+            modelBuilder.Entity("ApprovalPortal.Data.Dashboard.DashboardCompletionFact", b =>
+                {
+                    b.HasOne("ApprovalPortal.Data.Dashboard.DashboardHour", null)
+                        .WithMany()
+                        .HasForeignKey("HourStart")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ApprovalPortal.Data.Dashboard.DashboardQueueFact", b =>
+                {
+                    b.HasOne("ApprovalPortal.Data.Dashboard.DashboardHour", null)
+                        .WithMany()
+                        .HasForeignKey("HourStart")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ApprovalPortal.Data.Dashboard.DashboardToolFact", b =>
+                {
+                    b.HasOne("ApprovalPortal.Data.Dashboard.DashboardHour", null)
+                        .WithMany()
+                        .HasForeignKey("HourStart")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ApprovalPortal.Data.Identity.GroupMembership", b =>

@@ -53,6 +53,100 @@ namespace ApprovalPortal.Migrations.Sqlite.Migrations
                     b.ToTable("AuditEntries");
                 });
 
+            modelBuilder.Entity("ApprovalPortal.Data.Dashboard.DashboardCompletionFact", b =>
+                {
+                    b.Property<DateTime>("HourStart")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Definition")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Completed")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("HourStart", "Definition");
+
+                    b.ToTable("DashboardCompletionFacts");
+                });
+
+            modelBuilder.Entity("ApprovalPortal.Data.Dashboard.DashboardHour", b =>
+                {
+                    b.Property<DateTime>("HourStart")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RolledAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("HourStart");
+
+                    b.ToTable("DashboardHours");
+                });
+
+            modelBuilder.Entity("ApprovalPortal.Data.Dashboard.DashboardQueueFact", b =>
+                {
+                    b.Property<DateTime>("HourStart")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Queue")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Decided")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Escalated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Histogram")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Late")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MaxMilliseconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MinMilliseconds")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("HourStart", "Queue");
+
+                    b.ToTable("DashboardQueueFacts");
+                });
+
+            modelBuilder.Entity("ApprovalPortal.Data.Dashboard.DashboardToolFact", b =>
+                {
+                    b.Property<DateTime>("HourStart")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AgentKind")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Agent")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Tool")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Edited")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Rejected")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Unchanged")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("HourStart", "AgentKind", "Agent", "Tool");
+
+                    b.ToTable("DashboardToolFacts");
+                });
+
             modelBuilder.Entity("ApprovalPortal.Data.Identity.Delegation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1133,6 +1227,33 @@ namespace ApprovalPortal.Migrations.Sqlite.Migrations
                     b.HasIndex(new[] { "Id", "DefinitionName" }, "IX_WorkflowInstances_Dashboard_Definition");
 
                     b.ToTable("WorkflowInstances");
+                });
+
+            modelBuilder.Entity("ApprovalPortal.Data.Dashboard.DashboardCompletionFact", b =>
+                {
+                    b.HasOne("ApprovalPortal.Data.Dashboard.DashboardHour", null)
+                        .WithMany()
+                        .HasForeignKey("HourStart")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ApprovalPortal.Data.Dashboard.DashboardQueueFact", b =>
+                {
+                    b.HasOne("ApprovalPortal.Data.Dashboard.DashboardHour", null)
+                        .WithMany()
+                        .HasForeignKey("HourStart")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ApprovalPortal.Data.Dashboard.DashboardToolFact", b =>
+                {
+                    b.HasOne("ApprovalPortal.Data.Dashboard.DashboardHour", null)
+                        .WithMany()
+                        .HasForeignKey("HourStart")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ApprovalPortal.Data.Identity.GroupMembership", b =>

@@ -1,5 +1,7 @@
 using ApprovalPortal.Data;
+using ApprovalPortal.Data.Dashboard;
 using ApprovalPortal.Data.Tasks;
+using ApprovalPortal.Portal.Dashboard.Rollups;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -37,7 +39,9 @@ public sealed record ToolQualityRow(AgentKind AgentKind, string Agent, string To
 /// Agents' quality: for proposals (approve and edit-and-approve tasks) decided in the range, per agent and tool,
 /// how many were approved unchanged, edited or rejected. A proposal counts as edited when its closing outcome
 /// is EditedAndApproved, or, under a quorum, when any reviewer's decision changed the payload (its DiffJson).
-/// Answers to questions (free text, choices) are no proposals and are left out.
+/// Answers to questions (free text, choices) are no proposals and are left out. The counts come from the dashboard's
+/// facts (rolled-up hours, and the raw rows of the rest of the range, see <see cref="DashboardFacts"/>); the lighter
+/// policy check looks at each tool's latest proposals in the raw rows, whatever the range.
 /// </summary>
 public sealed class AgentQualityQuery(IDbContextFactory<PortalDbContext> contexts, IOptions<ManagerDashboardOptions> options)
 {
@@ -49,43 +53,31 @@ public sealed class AgentQualityQuery(IDbContextFactory<PortalDbContext> context
         ArgumentNullException.ThrowIfNull(range);
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var reading = await DashboardSql.BeginReadingAsync(db, ct);
-        // Grouped by instance first: the join to each instance's definition then runs once per instance, not per task.
-        var statement = $"""
-            SELECT g."InstanceId" AS "InstanceId", g."ApiClientId" AS "ApiClientId", i."DefinitionName" AS "Definition", c."Name" AS "Client",
-                g."GateStep" AS "Tool", g.u AS "Unchanged", g.e AS "Edited", g.r AS "Rejected"
-            FROM (
-                SELECT x."InstanceId", x."ApiClientId", x."GateStep",
-                    SUM(CASE WHEN x.k = 0 THEN 1 ELSE 0 END) AS u, SUM(CASE WHEN x.k = 1 THEN 1 ELSE 0 END) AS e, SUM(CASE WHEN x.k = 2 THEN 1 ELSE 0 END) AS r
-                FROM (
-                    SELECT t."InstanceId", t."ApiClientId", t."GateStep",
-                        CASE WHEN t."Outcome" = 'Rejected' THEN 2 WHEN {Edited("t")} THEN 1 ELSE 0 END AS k
-                    FROM "HumanTasks" t
-                    WHERE t."DecidedAt" >= {"{0}"} AND t."DecidedAt" < {"{1}"} AND t."Outcome" IN ('Approved', 'EditedAndApproved', 'Rejected')) x
-                GROUP BY x."InstanceId", x."ApiClientId", x."GateStep") g
-            LEFT JOIN "WorkflowInstances" i ON i."Id" = g."InstanceId"
-            LEFT JOIN "ApiClients" c ON c."Id" = g."ApiClientId"
-            """;
-        var rows = await db.Database.SqlQueryRaw<Row>(statement, range.From, range.To).ToListAsync(ct);
-
-        var tools = rows
-            .GroupBy(r => (Kind: r.InstanceId is null ? AgentKind.ApiClient : AgentKind.Workflow,
-                Key: r.InstanceId is null ? r.ApiClientId?.ToString() ?? "" : r.Definition ?? "", r.Tool))
-            .Select(g => (g.Key, Name: g.Key.Kind == AgentKind.Workflow ? g.Key.Key : g.First().Client ?? "(unknown client)",
-                Unchanged: g.Sum(r => r.Unchanged), Edited: g.Sum(r => r.Edited), Rejected: g.Sum(r => r.Rejected)))
+        var reader = await DashboardFactReader.PlanAsync(db, range, ct);
+        var rolled = await reader.RolledAsync((from, to) => db.DashboardToolFacts.Where(f => f.HourStart >= from && f.HourStart < to)
+            .GroupBy(f => new { f.AgentKind, f.Agent, f.Tool })
+            .Select(g => new DashboardToolFact { AgentKind = g.Key.AgentKind, Agent = g.Key.Agent, Tool = g.Key.Tool,
+                Unchanged = g.Sum(f => f.Unchanged), Edited = g.Sum(f => f.Edited), Rejected = g.Sum(f => f.Rejected) }), ct);
+        var raw = (await reader.RawAsync(db, FactKinds.Tools, ct)).Tools;
+        var tools = rolled.Concat(raw)
+            .GroupBy(f => (Kind: (AgentKind)f.AgentKind, Key: f.Agent, Tool: f.Tool.Length == 0 ? null : f.Tool))
+            .Select(g => (g.Key, Unchanged: g.Sum(f => f.Unchanged), Edited: g.Sum(f => f.Edited), Rejected: g.Sum(f => f.Rejected)))
+            .Where(t => t.Unchanged + t.Edited + t.Rejected > 0)
             .ToList();
+        var clientIds = tools.Where(t => t.Key.Kind == AgentKind.ApiClient).Select(t => Guid.TryParse(t.Key.Key, out var id) ? id : Guid.Empty)
+            .Where(id => id != Guid.Empty).Distinct().ToList();
+        var clients = clientIds.Count == 0
+            ? []
+            : await db.ApiClients.AsNoTracking().Where(c => clientIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id.ToString(), c => c.Name, ct);
         var result = new List<ToolQualityRow>(tools.Count);
         foreach (var tool in tools)
         {
             var latest = await LatestAsync(db, tool.Key.Kind, tool.Key.Key, tool.Key.Tool, ct);
-            result.Add(new ToolQualityRow(tool.Key.Kind, tool.Name, tool.Key.Tool ?? NoStep, tool.Unchanged, tool.Edited, tool.Rejected, latest));
+            var name = tool.Key.Kind == AgentKind.Workflow ? tool.Key.Key : clients.GetValueOrDefault(tool.Key.Key) ?? "(unknown client)";
+            result.Add(new ToolQualityRow(tool.Key.Kind, name, tool.Key.Tool ?? NoStep, tool.Unchanged, tool.Edited, tool.Rejected, latest));
         }
         return [.. result.OrderBy(r => r.Agent, StringComparer.Ordinal).ThenBy(r => r.Tool, StringComparer.Ordinal)];
     }
-
-    // The set of tasks with an edited vote is built once (a correlated EXISTS per task makes PostgreSQL's estimate so
-    // high that it compiles the statement with JIT, which costs more than running it), and probed for quorum tasks only.
-    private static string Edited(string t) =>
-        $"""({t}."Outcome" = 'EditedAndApproved' OR ({t}."Outcome" = 'Approved' AND {t}."RequiredApprovals" > 1 AND {t}."Id" IN (SELECT d."TaskId" FROM "Decisions" d WHERE d."DiffJson" IS NOT NULL)))""";
 
     /// <summary>The tool's latest decided proposals, newest first along IX_HumanTasks_Dashboard_Tool, counted in the database.</summary>
     private async Task<LighterPolicyCheck> LatestAsync(PortalDbContext db, AgentKind kind, string agent, string? step, CancellationToken ct)
@@ -121,17 +113,5 @@ public sealed class AgentQualityQuery(IDbContextFactory<PortalDbContext> context
         // A full window only: a handful of approvals says little about a tool.
         var suggested = considered >= settings.LighterPolicyWindow && unchanged >= Math.Ceiling(settings.LighterPolicyShare * considered - 1e-9);
         return new LighterPolicyCheck(considered, unchanged, suggested);
-    }
-
-    private sealed class Row
-    {
-        public Guid? InstanceId { get; set; }
-        public Guid? ApiClientId { get; set; }
-        public string? Definition { get; set; }
-        public string? Client { get; set; }
-        public string? Tool { get; set; }
-        public long Unchanged { get; set; }
-        public long Edited { get; set; }
-        public long Rejected { get; set; }
     }
 }

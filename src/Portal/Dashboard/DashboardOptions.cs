@@ -16,4 +16,13 @@ public sealed class ManagerDashboardOptions
     /// Default 200.</summary>
     [Range(10, 10_000)]
     public int LighterPolicyWindow { get; set; } = 200;
+
+    /// <summary>How often each node looks for closed hours to roll up. Default 1 minute.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "1.00:00:00")]
+    public TimeSpan RollupInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long after its end an hour is rolled up, so that transactions still in flight when it ended have
+    /// committed their rows first. Default 2 minutes.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan RollupGrace { get; set; } = TimeSpan.FromMinutes(2);
 }

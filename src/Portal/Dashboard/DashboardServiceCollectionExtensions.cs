@@ -1,3 +1,4 @@
+using ApprovalPortal.Portal.Dashboard.Rollups;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ApprovalPortal.Portal.Dashboard;
@@ -5,8 +6,8 @@ namespace ApprovalPortal.Portal.Dashboard;
 /// <summary>Registration of the managers' dashboard.</summary>
 public static class DashboardServiceCollectionExtensions
 {
-    /// <summary>Registers the dashboard's queries (singletons: they hold no state and open a context per call) and its
-    /// settings, validated at start. Needs AddApprovalData.</summary>
+    /// <summary>Registers the dashboard's queries (singletons: they hold no state and open a context per call), its
+    /// settings, validated at start, and the roll-up of closed hours that runs on every node. Needs AddApprovalData.</summary>
     public static IServiceCollection AddManagerDashboard(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
@@ -17,6 +18,8 @@ public static class DashboardServiceCollectionExtensions
         services.TryAddSingleton<SlaQuery>();
         services.TryAddSingleton<AgentQualityQuery>();
         services.TryAddSingleton<InstanceStatusQuery>();
+        services.TryAddSingleton<DashboardRollup>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DashboardRollupWorker>());
         return services;
     }
 }

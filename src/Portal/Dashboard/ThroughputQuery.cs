@@ -1,5 +1,5 @@
-using System.Globalization;
 using ApprovalPortal.Data;
+using ApprovalPortal.Portal.Dashboard.Rollups;
 using Microsoft.EntityFrameworkCore;
 
 namespace ApprovalPortal.Portal.Dashboard;
@@ -15,7 +15,8 @@ public sealed record Throughput(IReadOnlyList<ThroughputPoint> Hourly, IReadOnly
     public long InstancesCompleted => Hourly.Sum(p => p.InstancesCompleted);
 }
 
-/// <summary>Tasks decided and instances completed in a range, counted per hour by the database; days are the sums of their hours.</summary>
+/// <summary>Tasks decided and instances completed in a range, counted per hour from the dashboard's facts (rolled-up
+/// hours, and the raw rows of the rest of the range); days are the sums of their hours.</summary>
 public sealed class ThroughputQuery(IDbContextFactory<PortalDbContext> contexts)
 {
     public async Task<Throughput> GetAsync(DashboardRange range, CancellationToken ct = default)
@@ -23,27 +24,25 @@ public sealed class ThroughputQuery(IDbContextFactory<PortalDbContext> contexts)
         ArgumentNullException.ThrowIfNull(range);
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var reading = await DashboardSql.BeginReadingAsync(db, ct);
-        var sql = DashboardSql.For(db);
-        // Only the dialect's own expressions are spliced in; the range is passed as parameters.
-        var decidedSql = $"""
-            SELECT {sql.Hour("\"DecidedAt\"")} AS "Hour", COUNT(*) AS "Count"
-            FROM "HumanTasks"
-            WHERE "DecidedAt" >= {"{0}"} AND "DecidedAt" < {"{1}"}
-            GROUP BY {sql.Hour("\"DecidedAt\"")}
-            """;
-        var completedSql = $"""
-            SELECT {sql.Hour("\"CompletedAt\"")} AS "Hour", COUNT(*) AS "Count"
-            FROM "WorkflowInstances"
-            WHERE "CompletedAt" >= {"{0}"} AND "CompletedAt" < {"{1}"} AND "Status" = 'Completed'
-            GROUP BY {sql.Hour("\"CompletedAt\"")}
-            """;
-        var decided = await db.Database.SqlQueryRaw<Bucket>(decidedSql, range.From, range.To).ToListAsync(ct);
-        var completed = await db.Database.SqlQueryRaw<Bucket>(completedSql, range.From, range.To).ToListAsync(ct);
+        var reader = await DashboardFactReader.PlanAsync(db, range, ct);
+        var decided = await reader.RolledAsync((from, to) => db.DashboardQueueFacts.Where(f => f.HourStart >= from && f.HourStart < to)
+            .GroupBy(f => f.HourStart).Select(g => new { Hour = g.Key, Count = g.Sum(f => f.Decided) }), ct);
+        var completed = await reader.RolledAsync((from, to) => db.DashboardCompletionFacts.Where(f => f.HourStart >= from && f.HourStart < to)
+            .GroupBy(f => f.HourStart).Select(g => new { Hour = g.Key, Count = g.Sum(f => f.Completed) }), ct);
+        var raw = await reader.RawAsync(db, FactKinds.Queues | FactKinds.Completions, ct);
 
-        var tasks = decided.ToDictionary(b => Parse(b.Hour), b => b.Count);
-        var instances = completed.ToDictionary(b => Parse(b.Hour), b => b.Count);
+        var tasks = decided.ToDictionary(d => d.Hour, d => d.Count);
+        foreach (var fact in raw.Queues)
+        {
+            tasks[fact.HourStart] = tasks.GetValueOrDefault(fact.HourStart) + fact.Decided;
+        }
+        var instances = completed.ToDictionary(d => d.Hour, d => d.Count);
+        foreach (var fact in raw.Completions)
+        {
+            instances[fact.HourStart] = instances.GetValueOrDefault(fact.HourStart) + fact.Completed;
+        }
         var hourly = new List<ThroughputPoint>();
-        for (var hour = Floor(range.From, TimeSpan.TicksPerHour); hour < range.To; hour = hour.AddHours(1))
+        for (var hour = DashboardFacts.HourOf(range.From); hour < range.To; hour = hour.AddHours(1))
         {
             hourly.Add(new ThroughputPoint(hour, tasks.GetValueOrDefault(hour), instances.GetValueOrDefault(hour)));
         }
@@ -51,16 +50,5 @@ public sealed class ThroughputQuery(IDbContextFactory<PortalDbContext> contexts)
             .Select(d => new ThroughputPoint(DateTime.SpecifyKind(d.Key, DateTimeKind.Utc), d.Sum(p => p.TasksDecided), d.Sum(p => p.InstancesCompleted)))
             .ToList();
         return new Throughput(hourly, daily);
-    }
-
-    private static DateTime Parse(string hour) =>
-        DateTime.ParseExact(hour, "yyyy-MM-dd HH", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
-
-    private static DateTime Floor(DateTime time, long ticks) => new(time.Ticks - time.Ticks % ticks, DateTimeKind.Utc);
-
-    private sealed class Bucket
-    {
-        public string Hour { get; set; } = "";
-        public long Count { get; set; }
     }
 }

@@ -4,9 +4,11 @@ using ApprovalPortal.Data.Providers;
 using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Data.Workflows;
 using ApprovalPortal.Portal.Dashboard;
+using ApprovalPortal.Portal.Dashboard.Rollups;
 using ApprovalPortal.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -20,15 +22,18 @@ internal sealed class DashboardData : IAsyncDisposable
 {
     public static readonly DateTime Now = new(2026, 11, 30, 12, 0, 0, DateTimeKind.Utc);
 
+    /// <summary>The largest relative error of a percentile read from the roll-ups' histograms: half a bucket of 2^(1/32).</summary>
+    public static readonly double PercentileTolerance = Math.Pow(2, 1.0 / 64) - 1;
+
     private readonly TestDatabase _database;
+    private readonly ManagerDashboardOptions _options;
 
     private DashboardData(TestDatabase database, ManagerDashboardOptions options)
     {
         _database = database;
-        var builder = new DbContextOptionsBuilder<PortalDbContext>();
-        builder.UsePortalDatabase(database.Provider, database.ConnectionString);
-        var contexts = new PooledDbContextFactory<PortalDbContext>(builder.Options);
-        var time = new FakeTimeProvider(new DateTimeOffset(Now));
+        _options = options;
+        var contexts = Contexts();
+        var time = Time;
         Backlog = new BacklogQuery(contexts, time);
         Throughput = new ThroughputQuery(contexts);
         DecisionTimes = new DecisionTimeQuery(contexts);
@@ -43,6 +48,40 @@ internal sealed class DashboardData : IAsyncDisposable
     public static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     public static DashboardRange LastWeek => DashboardRange.Last(RangePreset.Last7Days, Now);
+
+    /// <summary>The time the queries and the roll-up see: <see cref="Now"/> unless a test moves it.</summary>
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(Now));
+
+    public int RolledHours { get; private set; }
+
+    /// <summary>A context factory of its own (its own pool), as another node would have.</summary>
+    public PooledDbContextFactory<PortalDbContext> Contexts()
+    {
+        var builder = new DbContextOptionsBuilder<PortalDbContext>();
+        builder.UsePortalDatabase(_database.Provider, _database.ConnectionString);
+        return new PooledDbContextFactory<PortalDbContext>(builder.Options);
+    }
+
+    /// <summary>A roll-up as a node runs it, on contexts of its own.</summary>
+    public DashboardRollup Rollup() => new(Contexts(), Time, Options.Create(_options), NullLogger<DashboardRollup>.Instance);
+
+    /// <summary>Rolls up every hour closed at least the grace before <see cref="Time"/>.</summary>
+    public async Task<int> RollAsync()
+    {
+        var rolled = await Rollup().RollClosedHoursAsync(Cancel);
+        RolledHours += rolled;
+        return rolled;
+    }
+
+    /// <summary>Asks <paramref name="query"/> with nothing rolled up (all raw), then again after rolling up every closed
+    /// hour (at least one must roll), and checks both answers: the widgets must not depend on what is rolled up.</summary>
+    public async Task BothWaysAsync<T>(Func<Task<T>> query, Action<T> check)
+    {
+        Assert.Equal(0, RolledHours);
+        check(await query());
+        Assert.True(await RollAsync() > 0, "No hour was rolled up");
+        check(await query());
+    }
 
     public BacklogQuery Backlog { get; }
     public ThroughputQuery Throughput { get; }
@@ -129,6 +168,8 @@ internal sealed class DashboardData : IAsyncDisposable
         await db.SaveChangesAsync(Cancel);
         return client.Id;
     }
+
+    public PortalDbContext CreateContext() => _database.CreateContext();
 
     public ValueTask DisposeAsync() => _database.DisposeAsync();
 }

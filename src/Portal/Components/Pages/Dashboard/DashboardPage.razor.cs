@@ -15,6 +15,8 @@ public sealed partial class DashboardPage
     /// <summary>At most one refresh per this interval, however busy the floor: each refresh runs every widget's query.</summary>
     private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(2);
 
+    private const string PercentileAccuracy = DecisionTimeQuery.Accuracy;
+
     private RangePreset _preset = RangePreset.Last7Days;
     private DateRange? _custom;
     private DashboardRange _range = null!;
