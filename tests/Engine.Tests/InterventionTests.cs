@@ -217,6 +217,41 @@ public sealed class InterventionTests(ProviderDatabases databases) : IClassFixtu
         await AssertGapFreeAsync(database, id);
     }
 
+    [Theory]
+    [MemberData(nameof(Providers.Runnable), MemberType = typeof(Providers))]
+    public async Task Rewind_ToWhereAStepBeganWaitingForASignal_WaitsForItAgain_RatherThanGoingOnWithoutIt(DatabaseProvider provider)
+    {
+        var database = await databases.GetAsync(provider);
+        await using var ops = await OpsEngine.StartAsync(database, failTimes: 0);
+        var (id, watcher) = await ops.StartAsync();
+        using var _ = watcher;
+        await Until(watcher, WorkflowStatus.Waiting);
+        var signals = ops.Host.Get<Signals>();
+        Assert.IsType<CommandResult.Done>(await signals.SendAsync(id, "go", JsonSerializer.SerializeToElement(new { round = 1 }), "erp", Cancel));
+        await Until(watcher, WorkflowStatus.Completed);
+        Checkpoint waitBegan;
+        await using (var db = database.CreateContext())
+        {
+            waitBegan = await db.Checkpoints.AsNoTracking().SingleAsync(c => c.InstanceId == id && c.StepName == "wait-signal", Cancel);
+        }
+
+        Assert.IsType<CommandResult.Done>(await ops.Host.Get<InstanceCommands>().RewindAsync(id, waitBegan.Sequence, Oscar, cancellationToken: Cancel));
+
+        await Until(watcher, WorkflowStatus.Waiting);
+        await using (var db = database.CreateContext())
+        {
+            var waiting = await db.WorkflowInstances.AsNoTracking().SingleAsync(i => i.Id == id, Cancel);
+            Assert.Equal("go", waiting.WaitingForSignal);
+            Assert.Equal("after-signal", waiting.CurrentStep);
+        }
+        Assert.IsType<CommandResult.Done>(await signals.SendAsync(id, "go", JsonSerializer.SerializeToElement(new { round = 2 }), "erp", Cancel));
+        await Until(watcher, WorkflowStatus.Completed);
+        await using var check = database.CreateContext();
+        var state = JsonDocument.Parse((await check.WorkflowInstances.SingleAsync(i => i.Id == id, Cancel)).StateJson).RootElement;
+        Assert.Equal(2, state.GetProperty("signal").GetProperty("round").GetInt32());
+        await AssertGapFreeAsync(database, id);
+    }
+
     /// <summary>Events 1..LastSequence, each once. Call it when the instance is at rest (a gate, a wait, its end):
     /// the log and the instance are read one after the other.</summary>
     internal static async Task AssertGapFreeAsync(TestDatabase database, Guid id)

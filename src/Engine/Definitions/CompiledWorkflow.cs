@@ -55,11 +55,12 @@ public sealed class CompiledWorkflow
 
     internal IReadOnlyDictionary<string, StepDefinition> Steps { get; }
 
-    /// <summary>The step a replay from a checkpoint runs first: the step after it (<paramref name="nextStep"/>), except when the
-    /// checkpoint was written where gate <paramref name="checkpointStep"/> opened: the gate opens again, since its decision is a
-    /// person's and is never replayed.</summary>
-    public string ReplayStartsWith(string checkpointStep, string nextStep) =>
-        Steps.TryGetValue(checkpointStep, out var step) && step.Kind == StepKind.Gate ? step.Name : nextStep;
+    /// <summary>The step a replay from a checkpoint runs first: the step after it (<paramref name="nextStep"/>), except where the
+    /// checkpoint's step parked there: gate <paramref name="checkpointStep"/> opened, or the step began a wait for a signal or a
+    /// time (<paramref name="stepParked"/>, see <see cref="Interventions.ReplayStart"/>). That step runs again and parks again,
+    /// since a person's decision and a signal's payload are never replayed, nor is a wait skipped.</summary>
+    public string ReplayStartsWith(string checkpointStep, string nextStep, bool stepParked = false) =>
+        Steps.TryGetValue(checkpointStep, out var step) && (step.Kind == StepKind.Gate || stepParked) ? step.Name : nextStep;
 
     internal StepDefinition Step(string name) =>
         Steps.TryGetValue(name, out var step) ? step

@@ -104,13 +104,13 @@ public sealed class InstanceCommands
 
     /// <summary>Goes back to a checkpoint and replays from there, optionally with edited state. Open tasks are
     /// withdrawn; recorded tool and model results are reused where a replayed step makes the same call. A checkpoint
-    /// written where a gate opened opens the gate again.</summary>
+    /// written where a gate opened opens the gate again; one written where a step began a wait runs that step again.</summary>
     public Task<CommandResult> RewindAsync(Guid instanceId, long checkpointSequence, Intervention by, JsonElement? editedState = null,
         CancellationToken cancellationToken = default) =>
         _runner.RunAsync(instanceId, by, async (row, db, now) =>
         {
             var (checkpoint, stateJson) = await CheckpointAsync(db, row, checkpointSequence, editedState);
-            var first = Definition(row).ReplayStartsWith(checkpoint.StepName, checkpoint.NextStep!);
+            var first = await FirstReplayedStepAsync(db, row, checkpoint);
             var sequence = row.LastSequence + 1;
             var rewound = _planner.Continue(Touch(row, now) with
             {
@@ -138,7 +138,7 @@ public sealed class InstanceCommands
         _runner.RunAsync(instanceId, by, async (row, db, now) =>
         {
             var (checkpoint, stateJson) = await CheckpointAsync(db, row, checkpointSequence, editedState);
-            var first = Definition(row).ReplayStartsWith(checkpoint.StepName, checkpoint.NextStep!);
+            var first = await FirstReplayedStepAsync(db, row, checkpoint);
             var fork = _planner.Continue(new InstanceRow
             {
                 Id = forkId ?? Guid.CreateVersion7(), DefinitionName = row.DefinitionName, DefinitionVersion = row.DefinitionVersion,
@@ -194,6 +194,12 @@ public sealed class InstanceCommands
             _ when step.Next.Contains(nextStep) => null,
             _ => $"Step '{step.Name}' cannot go on with '{nextStep}'; it leads to {string.Join(", ", step.Next)}.",
         };
+    }
+
+    private async Task<string> FirstReplayedStepAsync(PortalDbContext db, InstanceRow row, Checkpoint checkpoint)
+    {
+        var parked = await ReplayStart.ParkedAfterAsync(db, row.Id, [checkpoint.Sequence]);
+        return Definition(row).ReplayStartsWith(checkpoint.StepName, checkpoint.NextStep!, parked.Contains(checkpoint.Sequence));
     }
 
     private async Task<(Checkpoint Checkpoint, string StateJson)> CheckpointAsync(PortalDbContext db, InstanceRow row, long sequence, JsonElement? editedState)

@@ -1,5 +1,6 @@
 using ApprovalPortal.Data;
 using ApprovalPortal.Engine.Definitions;
+using ApprovalPortal.Engine.Interventions;
 using ApprovalPortal.Engine.Tools;
 using Microsoft.EntityFrameworkCore;
 
@@ -54,7 +55,9 @@ public sealed class ReplayPreview(IDbContextFactory<PortalDbContext> contexts, D
             .OrderByDescending(c => c.Sequence).Take(Math.Clamp(take, 1, InstanceDetails.MaxPage))
             .Select(c => new { c.Sequence, c.StepName, c.NextStep, c.CreatedAt })
             .ToListAsync(cancellationToken);
-        return rows.Select(c => new ReplayCheckpoint(c.Sequence, c.StepName, definition.ReplayStartsWith(c.StepName, c.NextStep!), c.CreatedAt)).ToList();
+        var parked = await ReplayStart.ParkedAfterAsync(db, instanceId, rows.Select(c => c.Sequence).ToList(), cancellationToken);
+        return rows.Select(c => new ReplayCheckpoint(c.Sequence, c.StepName, definition.ReplayStartsWith(c.StepName, c.NextStep!, parked.Contains(c.Sequence)),
+            c.CreatedAt)).ToList();
     }
 
     /// <summary>The calls recorded since checkpoint <paramref name="sequence"/> and what a rewind to it does with each; null when
@@ -68,7 +71,8 @@ public sealed class ReplayPreview(IDbContextFactory<PortalDbContext> contexts, D
         {
             return null;
         }
-        var first = definition.ReplayStartsWith(checkpoint.StepName, checkpoint.NextStep);
+        var parked = await ReplayStart.ParkedAfterAsync(db, instanceId, [checkpoint.Sequence], cancellationToken);
+        var first = definition.ReplayStartsWith(checkpoint.StepName, checkpoint.NextStep, parked.Contains(checkpoint.Sequence));
         // The calls since a checkpoint are the newest ones; of a very long history only the newest are looked at.
         var tools = await db.ToolInvocations.AsNoTracking().Where(t => t.InstanceId == instanceId)
             .OrderByDescending(t => t.Id).Take(MaxCalls).Select(t => new { t.IdempotencyKey, t.StepName, t.ToolName, t.StartedAt }).ToListAsync(cancellationToken);
