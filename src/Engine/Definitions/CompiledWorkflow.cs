@@ -59,7 +59,7 @@ public sealed class CompiledWorkflow
     /// checkpoint's step parked there: gate <paramref name="checkpointStep"/> opened, or the step began a wait for a signal or a
     /// time (<paramref name="stepParked"/>, see <see cref="Interventions.ReplayStart"/>). That step runs again and parks again,
     /// since a person's decision and a signal's payload are never replayed, nor is a wait skipped.</summary>
-    public string ReplayStartsWith(string checkpointStep, string nextStep, bool stepParked = false) =>
+    public string ReplayStartsWith(string checkpointStep, string nextStep, bool stepParked) =>
         Steps.TryGetValue(checkpointStep, out var step) && (step.Kind == StepKind.Gate || stepParked) ? step.Name : nextStep;
 
     internal StepDefinition Step(string name) =>

@@ -223,7 +223,7 @@ internal sealed class StepPlanner(TimeProvider clock, IOptions<EngineOptions> op
         RequiredApprovals = Math.Max(1, gate.RequiredApprovals),
         DueAt = gate.DueIn is { } dueIn ? now + dueIn : null,
         EscalationPolicyId = escalation?.PolicyId,
-        EscalationJson = escalation is { Levels.Count: > 0 } ? JsonSerializer.Serialize(escalation.Levels, EngineJson.Options) : null,
+        EscalationJson = escalation is { Levels.Count: > 0 } ? EscalationChain.Serialize(escalation.Levels) : null,
         Version = 1,
         CreatedAt = now,
         UpdatedAt = now,

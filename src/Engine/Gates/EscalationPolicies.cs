@@ -22,9 +22,6 @@ internal sealed class EscalationPolicies(IDbContextFactory<PortalDbContext> cont
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var policy = await db.EscalationPolicies.AsNoTracking().SingleOrDefaultAsync(p => p.Name == name, cancellationToken)
             ?? throw new InvalidOperationException($"The escalation policy '{name}' does not exist; create it in Admin or declare the chain with the gate.");
-        return new ResolvedEscalation(policy.Id, EscalationChain.Checked(Parse(policy.LevelsJson, name), $"policy '{name}'"));
+        return new ResolvedEscalation(policy.Id, EscalationChain.Checked(EscalationChain.Parse(policy.LevelsJson, name), $"policy '{name}'"));
     }
-
-    /// <summary>Reads a stored chain; a malformed one is an error that names the policy.</summary>
-    public static IReadOnlyList<EscalationLevel> Parse(string json, string source) => EscalationChain.Parse(json, source);
 }

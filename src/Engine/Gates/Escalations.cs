@@ -39,7 +39,7 @@ internal sealed class Escalations(
                 await committer.CommitAsync([Statements.MarkTimerFired(timer.Id, now)]);
                 return;
             }
-            var levels = task.EscalationJson is null ? [] : EscalationPolicies.Parse(task.EscalationJson, $"task {task.Id}");
+            var levels = task.EscalationJson is null ? [] : EscalationChain.Parse(task.EscalationJson, $"task {task.Id}");
             var index = EscalationTimer.LevelOf(timer.PayloadJson);
             var level = index < levels.Count ? levels[index] : new EscalationLevel(TimeSpan.Zero, EscalationAction.Notify);
             var instance = task.InstanceId is { } id ? await db.WorkflowInstances.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id, cancellationToken) : null;

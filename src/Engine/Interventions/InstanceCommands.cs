@@ -110,7 +110,7 @@ public sealed class InstanceCommands
         _runner.RunAsync(instanceId, by, async (row, db, now) =>
         {
             var (checkpoint, stateJson) = await CheckpointAsync(db, row, checkpointSequence, editedState);
-            var first = await FirstReplayedStepAsync(db, row, checkpoint);
+            var first = await ReplayStart.FirstStepAsync(db, Definition(row), row.Id, checkpoint.Sequence, checkpoint.StepName, checkpoint.NextStep!);
             var sequence = row.LastSequence + 1;
             var rewound = _planner.Continue(Touch(row, now) with
             {
@@ -138,7 +138,7 @@ public sealed class InstanceCommands
         _runner.RunAsync(instanceId, by, async (row, db, now) =>
         {
             var (checkpoint, stateJson) = await CheckpointAsync(db, row, checkpointSequence, editedState);
-            var first = await FirstReplayedStepAsync(db, row, checkpoint);
+            var first = await ReplayStart.FirstStepAsync(db, Definition(row), row.Id, checkpoint.Sequence, checkpoint.StepName, checkpoint.NextStep!);
             var fork = _planner.Continue(new InstanceRow
             {
                 Id = forkId ?? Guid.CreateVersion7(), DefinitionName = row.DefinitionName, DefinitionVersion = row.DefinitionVersion,
@@ -194,12 +194,6 @@ public sealed class InstanceCommands
             _ when step.Next.Contains(nextStep) => null,
             _ => $"Step '{step.Name}' cannot go on with '{nextStep}'; it leads to {string.Join(", ", step.Next)}.",
         };
-    }
-
-    private async Task<string> FirstReplayedStepAsync(PortalDbContext db, InstanceRow row, Checkpoint checkpoint)
-    {
-        var parked = await ReplayStart.ParkedAfterAsync(db, row.Id, [checkpoint.Sequence]);
-        return Definition(row).ReplayStartsWith(checkpoint.StepName, checkpoint.NextStep!, parked.Contains(checkpoint.Sequence));
     }
 
     private async Task<(Checkpoint Checkpoint, string StateJson)> CheckpointAsync(PortalDbContext db, InstanceRow row, long sequence, JsonElement? editedState)

@@ -1,5 +1,6 @@
 using ApprovalPortal.Data;
 using ApprovalPortal.Data.Workflows;
+using ApprovalPortal.Engine.Definitions;
 using Microsoft.EntityFrameworkCore;
 
 namespace ApprovalPortal.Engine.Interventions;
@@ -21,5 +22,15 @@ public static class ReplayStart
             .Where(e => e.InstanceId == instanceId && e.Type == WorkflowEventType.WaitStarted && following.Contains(e.Sequence))
             .Select(e => e.Sequence).ToListAsync(cancellationToken);
         return waits.Select(s => s - 1).ToHashSet();
+    }
+
+    /// <summary>The step a replay from checkpoint <paramref name="sequence"/> (written after <paramref name="step"/>, with
+    /// <paramref name="nextStep"/> after it) runs first.</summary>
+    public static async Task<string> FirstStepAsync(PortalDbContext db, CompiledWorkflow definition, Guid instanceId, long sequence, string step,
+        string nextStep, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var parked = await ParkedAfterAsync(db, instanceId, [sequence], cancellationToken);
+        return definition.ReplayStartsWith(step, nextStep, parked.Contains(sequence));
     }
 }

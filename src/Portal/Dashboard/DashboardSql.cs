@@ -16,7 +16,7 @@ internal static class DashboardSql
     /// </summary>
     public static async Task<IAsyncDisposable> BeginReadingAsync(PortalDbContext db, CancellationToken ct)
     {
-        if (db.Database.ProviderName != "Npgsql.EntityFrameworkCore.PostgreSQL")
+        if (!db.Database.IsNpgsql())
         {
             return NoTransaction.Instance;
         }

@@ -3,6 +3,7 @@ using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Engine.Interventions;
 using ApprovalPortal.Engine.Notifications;
 using Microsoft.EntityFrameworkCore;
+using ApprovalPortal.Portal.Security;
 
 namespace ApprovalPortal.Portal.Delegations;
 
@@ -81,7 +82,7 @@ public sealed partial class DelegationRouter(
         }
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
-            db.AuditEntries.Add(DelegationService.Audit(Actor, "task.routed", $"task:{task.Id}",
+            db.AuditEntries.Add(AdminAudit.Entry(Actor, "task.routed", $"task:{task.Id}",
                 new { from = assignee, to = target, task.Title, task.InstanceId }, clock.GetUtcNow().UtcDateTime));
             await db.SaveChangesAsync(cancellationToken);
         }

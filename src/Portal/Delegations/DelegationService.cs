@@ -3,6 +3,7 @@ using ApprovalPortal.Data;
 using ApprovalPortal.Data.Audit;
 using ApprovalPortal.Data.Identity;
 using Microsoft.EntityFrameworkCore;
+using ApprovalPortal.Portal.Security;
 
 namespace ApprovalPortal.Portal.Delegations;
 
@@ -88,7 +89,7 @@ public sealed class DelegationService(IDbContextFactory<PortalDbContext> context
             CreatedAt = now,
         };
         db.Delegations.Add(delegation);
-        db.AuditEntries.Add(Audit(actor, "delegation.set", userName, new { delegation.Id, to = delegateUserName, startsAt, endsAt, replaced = replaced.Count }, now));
+        db.AuditEntries.Add(AdminAudit.Entry(actor, "delegation.set", userName, new { delegation.Id, to = delegateUserName, startsAt, endsAt, replaced = replaced.Count }, now));
         await db.SaveChangesAsync(cancellationToken);
         return DelegationResult.Done;
     }
@@ -107,17 +108,9 @@ public sealed class DelegationService(IDbContextFactory<PortalDbContext> context
         {
             delegation.EndsAt = delegation.StartsAt > now ? delegation.StartsAt : now;
         }
-        db.AuditEntries.Add(Audit(actor, "delegation.ended", userName, new { ended = ending.Select(d => d.Id) }, now));
+        db.AuditEntries.Add(AdminAudit.Entry(actor, "delegation.ended", userName, new { ended = ending.Select(d => d.Id) }, now));
         await db.SaveChangesAsync(cancellationToken);
         return DelegationResult.Done;
     }
 
-    internal static AuditEntry Audit(string actor, string action, string subject, object details, DateTime at) => new()
-    {
-        At = at,
-        Actor = actor,
-        Action = action,
-        Subject = subject,
-        DetailsJson = JsonSerializer.Serialize(details),
-    };
 }

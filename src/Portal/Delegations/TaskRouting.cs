@@ -2,6 +2,7 @@ using ApprovalPortal.Data;
 using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Engine.Interventions;
 using Microsoft.EntityFrameworkCore;
+using ApprovalPortal.Portal.Security;
 
 namespace ApprovalPortal.Portal.Delegations;
 
@@ -53,7 +54,7 @@ public sealed class TaskRouting(IDbContextFactory<PortalDbContext> contexts, Tas
         }
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
-            db.AuditEntries.Add(DelegationService.Audit(admin, "tasks.reassigned", fromUser,
+            db.AuditEntries.Add(AdminAudit.Entry(admin, "tasks.reassigned", fromUser,
                 new { to = toUser, reason, moved, refused = refused.Count }, clock.GetUtcNow().UtcDateTime));
             await db.SaveChangesAsync(cancellationToken);
         }

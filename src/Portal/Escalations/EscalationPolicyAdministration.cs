@@ -4,6 +4,7 @@ using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Engine.Definitions;
 using ApprovalPortal.Portal.Security;
 using Microsoft.EntityFrameworkCore;
+using ApprovalPortal.Portal.Inbox;
 
 namespace ApprovalPortal.Portal.Escalations;
 
@@ -30,7 +31,7 @@ public sealed partial class EscalationPolicyAdministration(IDbContextFactory<Por
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var policies = await db.EscalationPolicies.AsNoTracking().OrderBy(p => p.Name).ToListAsync(cancellationToken);
-        var open = await Open(db).Where(t => t.EscalationPolicyId != null).GroupBy(t => t.EscalationPolicyId!.Value)
+        var open = await InboxQueues.Active(db).Where(t => t.EscalationPolicyId != null).GroupBy(t => t.EscalationPolicyId!.Value)
             .Select(g => new { Id = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Id, g => g.Count, cancellationToken);
         return policies.Select(p =>
         {
@@ -118,7 +119,7 @@ public sealed partial class EscalationPolicyAdministration(IDbContextFactory<Por
         {
             return AdminResult.Refused("That escalation policy no longer exists.");
         }
-        var open = await Open(db).CountAsync(t => t.EscalationPolicyId == id, cancellationToken);
+        var open = await InboxQueues.Active(db).CountAsync(t => t.EscalationPolicyId == id, cancellationToken);
         if (open > 0)
         {
             return AdminResult.Refused($"{policy.Name} cannot be deleted while {(open == 1 ? "1 open task follows" : $"{open} open tasks follow")} it.");
@@ -175,9 +176,6 @@ public sealed partial class EscalationPolicyAdministration(IDbContextFactory<Por
     private static string? Describe(string? description) => string.IsNullOrWhiteSpace(description) ? null : description.Trim();
 
     private static string Subject(string name) => "escalation-policy:" + name;
-
-    private static IQueryable<HumanTask> Open(PortalDbContext db) =>
-        db.HumanTasks.Where(t => t.Status == HumanTaskStatus.Open || t.Status == HumanTaskStatus.Claimed);
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]*$")]
     private static partial Regex NamePattern();

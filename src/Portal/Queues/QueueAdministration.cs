@@ -5,6 +5,7 @@ using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Engine.Definitions;
 using ApprovalPortal.Portal.Security;
 using Microsoft.EntityFrameworkCore;
+using ApprovalPortal.Portal.Inbox;
 
 namespace ApprovalPortal.Portal.Queues;
 
@@ -27,7 +28,7 @@ public sealed partial class QueueAdministration(IDbContextFactory<PortalDbContex
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var queues = await db.Groups.AsNoTracking().OrderBy(g => g.Name)
             .Select(g => new { g.Name, g.Description, Members = g.Members.Count }).ToListAsync(cancellationToken);
-        var open = await Open(db).Where(t => t.CandidateGroup != null).GroupBy(t => t.CandidateGroup!)
+        var open = await InboxQueues.Active(db).Where(t => t.CandidateGroup != null).GroupBy(t => t.CandidateGroup!)
             .Select(g => new { Name = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Name, g => g.Count, StringComparer.Ordinal, cancellationToken);
         return queues.Select(q => new QueueSummary(q.Name, q.Description, q.Members, open.GetValueOrDefault(q.Name))).ToList();
     }
@@ -95,7 +96,7 @@ public sealed partial class QueueAdministration(IDbContextFactory<PortalDbContex
             return AdminResult.Refused($"There is no queue named {name}.");
         }
         var members = await db.Set<GroupMembership>().CountAsync(m => m.GroupId == queue.Id, cancellationToken);
-        var open = await Open(db).CountAsync(t => t.CandidateGroup == name, cancellationToken);
+        var open = await InboxQueues.Active(db).CountAsync(t => t.CandidateGroup == name, cancellationToken);
         if (members > 0 || open > 0)
         {
             return AdminResult.Refused($"{name} cannot be deleted while {Count(members, "person is", "people are")} in it and {Count(open, "open task waits", "open tasks wait")} in it.");
@@ -148,9 +149,6 @@ public sealed partial class QueueAdministration(IDbContextFactory<PortalDbContex
     private static string Subject(string name) => "queue:" + name;
 
     private static string Count(int n, string one, string many) => n == 1 ? $"1 {one}" : $"{n} {many}";
-
-    private static IQueryable<HumanTask> Open(PortalDbContext db) =>
-        db.HumanTasks.Where(t => t.Status == HumanTaskStatus.Open || t.Status == HumanTaskStatus.Claimed);
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]*$")]
     private static partial Regex NamePattern();

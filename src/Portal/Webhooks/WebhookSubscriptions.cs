@@ -4,6 +4,7 @@ using ApprovalPortal.Data.Integrations;
 using ApprovalPortal.Engine.Integration;
 using ApprovalPortal.Portal.Delegations;
 using Microsoft.EntityFrameworkCore;
+using ApprovalPortal.Portal.Security;
 
 namespace ApprovalPortal.Portal.Webhooks;
 
@@ -70,7 +71,7 @@ public sealed class WebhookSubscriptions(IDbContextFactory<PortalDbContext> cont
         };
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         db.WebhookSubscriptions.Add(subscription);
-        db.AuditEntries.Add(DelegationService.Audit(admin, "webhook.subscribed", $"webhook:{subscription.Id}",
+        db.AuditEntries.Add(AdminAudit.Entry(admin, "webhook.subscribed", $"webhook:{subscription.Id}",
             new { subscription.Name, subscription.Url, subscription.Events }, now));
         await db.SaveChangesAsync(cancellationToken);
         outbox.SetActive(true);
@@ -87,7 +88,7 @@ public sealed class WebhookSubscriptions(IDbContextFactory<PortalDbContext> cont
             return new(null, "There is no such subscription.");
         }
         subscription.IsActive = active;
-        db.AuditEntries.Add(DelegationService.Audit(admin, active ? "webhook.resumed" : "webhook.paused", $"webhook:{id}", new { subscription.Name },
+        db.AuditEntries.Add(AdminAudit.Entry(admin, active ? "webhook.resumed" : "webhook.paused", $"webhook:{id}", new { subscription.Name },
             clock.GetUtcNow().UtcDateTime));
         await db.SaveChangesAsync(cancellationToken);
         await RefreshAsync(cancellationToken);

@@ -71,8 +71,7 @@ public sealed class ReplayPreview(IDbContextFactory<PortalDbContext> contexts, D
         {
             return null;
         }
-        var parked = await ReplayStart.ParkedAfterAsync(db, instanceId, [checkpoint.Sequence], cancellationToken);
-        var first = definition.ReplayStartsWith(checkpoint.StepName, checkpoint.NextStep, parked.Contains(checkpoint.Sequence));
+        var first = await ReplayStart.FirstStepAsync(db, definition, instanceId, checkpoint.Sequence, checkpoint.StepName, checkpoint.NextStep, cancellationToken);
         // The calls since a checkpoint are the newest ones; of a very long history only the newest are looked at.
         var tools = await db.ToolInvocations.AsNoTracking().Where(t => t.InstanceId == instanceId)
             .OrderByDescending(t => t.Id).Take(MaxCalls).Select(t => new { t.IdempotencyKey, t.StepName, t.ToolName, t.StartedAt }).ToListAsync(cancellationToken);

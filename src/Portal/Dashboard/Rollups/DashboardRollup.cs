@@ -33,7 +33,13 @@ public sealed partial class DashboardRollup(IDbContextFactory<PortalDbContext> c
                 return 0;
             }
             var start = DashboardFacts.HourOf(decided is null ? completed!.Value : completed is null ? decided.Value : Min(decided.Value, completed.Value));
-            var rolled = (await db.DashboardHours.Where(h => h.HourStart >= start && h.HourStart < end).Select(h => h.HourStart).ToListAsync(ct)).ToHashSet();
+            var markers = db.DashboardHours.Where(h => h.HourStart >= start && h.HourStart < end);
+            // Most rounds find every closed hour rolled already: a count says so without reading the whole history's markers.
+            if (start < end && await markers.CountAsync(ct) == (int)(end - start).TotalHours)
+            {
+                return 0;
+            }
+            var rolled = (await markers.Select(h => h.HourStart).ToListAsync(ct)).ToHashSet();
             pending = [];
             for (var hour = start; hour < end; hour = hour.AddHours(1))
             {
