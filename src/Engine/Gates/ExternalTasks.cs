@@ -81,10 +81,6 @@ public sealed class ExternalTasks
         task.ReasoningJson = request.Reasoning?.GetRawText();
         task.ApiClientId = request.ApiClientId;
         task.CallbackUrl = request.CallbackUrl;
-        if (request.DueAt is { } exact)
-        {
-            task.DueAt = exact;
-        }
 
         var statements = new List<SqlStatement> { Statements.InsertTask(task) };
         var timer = StepPlanner.AddEscalationTimer(statements, task, escalation, now);

@@ -51,17 +51,22 @@ public sealed class LevelDraft
     public static string Describe(EscalationLevel level)
     {
         var when = level.After == TimeSpan.Zero ? "when due" : $"{Delay(level.After)} after due";
-        var what = level.Action switch
-        {
-            EscalationAction.Notify => "notify",
-            EscalationAction.Reassign => "reassign to " + string.Join(" / ", new[] { level.Group, level.Assignee }.Where(t => t is not null)),
-            EscalationAction.AutoReject => "reject automatically",
-            EscalationAction.AutoApprove => "approve automatically",
-            EscalationAction.Fail => "fail the workflow",
-            _ => level.Action.ToString(),
-        };
+        var what = level.Action == EscalationAction.Reassign
+            ? "reassign to " + string.Join(" / ", new[] { level.Group, level.Assignee }.Where(t => t is not null))
+            : ActionText(level.Action).ToLowerInvariant();
         return $"{when}: {what}";
     }
+
+    /// <summary>An action's name on the form.</summary>
+    public static string ActionText(EscalationAction action) => action switch
+    {
+        EscalationAction.Notify => "Notify",
+        EscalationAction.Reassign => "Reassign",
+        EscalationAction.AutoReject => "Reject automatically",
+        EscalationAction.AutoApprove => "Approve automatically",
+        EscalationAction.Fail => "Fail the workflow",
+        _ => action.ToString(),
+    };
 
     private static string Delay(TimeSpan after) =>
         after.Ticks % TimeSpan.TicksPerDay == 0 ? $"{after.TotalDays:0} d" : after.Ticks % TimeSpan.TicksPerHour == 0 ? $"{after.TotalHours:0} h" : $"{after.TotalMinutes:0} min";
