@@ -25,7 +25,10 @@ public sealed partial class DelegationRouter(
 
     public ValueTask TaskChangedAsync(TaskNotification notification)
     {
-        if (notification.Assignee is not null && notification.Change is TaskChange.Opened or TaskChange.Escalated or TaskChange.Reassigned)
+        // A reassignment the router made itself is not routed again: with delegations pointing at each other the task
+        // would otherwise bounce for ever, a commit, an event and an audit row each hop.
+        if (notification.Assignee is not null && notification.Change is TaskChange.Opened or TaskChange.Escalated or TaskChange.Reassigned
+            && notification.Actor != Actor)
         {
             // Off the engine's path: the notifier must return at once.
             _ = Task.Run(async () =>
@@ -57,18 +60,8 @@ public sealed partial class DelegationRouter(
         {
             return false;
         }
-        var arrived = task.UpdatedAt;
-        var target = assignee;
-        var visited = new HashSet<string>(StringComparer.Ordinal) { assignee };
-        for (var hop = 0; hop < MaxHops && await delegations.InForceAsync(target, arrived, cancellationToken) is { } delegation; hop++)
-        {
-            if (!visited.Add(delegation.DelegateUserName))
-            {
-                break;
-            }
-            target = delegation.DelegateUserName;
-        }
-        if (target == assignee)
+        var target = await DelegateOfAsync(assignee, task.UpdatedAt, cancellationToken);
+        if (target is null)
         {
             return false;
         }
@@ -87,6 +80,26 @@ public sealed partial class DelegationRouter(
             await db.SaveChangesAsync(cancellationToken);
         }
         return true;
+    }
+
+    /// <summary>Where a task for <paramref name="assignee"/> that arrived at <paramref name="arrived"/> goes: the end of the
+    /// chain of delegations in force then, or null when it stays. A chain that comes back to someone already on it (two
+    /// delegations made at the same moment can form one, although setting a delegation refuses a cycle) leaves the task
+    /// where it is, so no routing moves it again.</summary>
+    private async Task<string?> DelegateOfAsync(string assignee, DateTime arrived, CancellationToken cancellationToken)
+    {
+        var target = assignee;
+        var visited = new HashSet<string>(StringComparer.Ordinal) { assignee };
+        for (var hop = 0; hop < MaxHops && await delegations.InForceAsync(target, arrived, cancellationToken) is { } delegation; hop++)
+        {
+            if (!visited.Add(delegation.DelegateUserName))
+            {
+                LogLoop(assignee, delegation.UserName, delegation.DelegateUserName);
+                return null;
+            }
+            target = delegation.DelegateUserName;
+        }
+        return target == assignee ? null : target;
     }
 
     /// <summary>Routes every open task whose assignee is away and that arrived while they were.</summary>
@@ -114,6 +127,9 @@ public sealed partial class DelegationRouter(
         }
         return routed;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delegations form a loop ({From} to {To} leads back to someone on the chain of {Assignee}); the task stays with its assignee")]
+    private partial void LogLoop(string assignee, string from, string to);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId} could not be routed to a delegate now; the sweep tries again")]
     private partial void LogRoutingFailed(Exception exception, Guid taskId);

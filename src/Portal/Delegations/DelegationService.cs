@@ -76,6 +76,10 @@ public sealed class DelegationService(IDbContextFactory<PortalDbContext> context
         {
             return DelegationResult.Refused($"There is no active user {delegateUserName}.");
         }
+        if (await LeadsBackAsync(db, userName, delegateUserName, startsAt, endsAt, cancellationToken) is { } loop)
+        {
+            return DelegationResult.Refused($"{loop} is away then and their tasks would come back to {userName}: tasks would go back and forth.");
+        }
         var replaced = await db.Delegations.Where(d => d.UserName == userName && d.EndsAt > now).ToListAsync(cancellationToken);
         db.Delegations.RemoveRange(replaced);
         var delegation = new Delegation
@@ -92,6 +96,35 @@ public sealed class DelegationService(IDbContextFactory<PortalDbContext> context
         db.AuditEntries.Add(AdminAudit.Entry(actor, "delegation.set", userName, new { delegation.Id, to = delegateUserName, startsAt, endsAt, replaced = replaced.Count }, now));
         await db.SaveChangesAsync(cancellationToken);
         return DelegationResult.Done;
+    }
+
+    /// <summary>Follows the delegations that overlap the new one's time from its delegate on; answers the person whose
+    /// delegation would lead back to <paramref name="userName"/>, or null. The user's own delegations are left out: the
+    /// new one replaces them.</summary>
+    private static async Task<string?> LeadsBackAsync(PortalDbContext db, string userName, string delegateUserName, DateTime startsAt, DateTime endsAt,
+        CancellationToken cancellationToken)
+    {
+        var overlapping = await db.Delegations.AsNoTracking()
+            .Where(d => d.UserName != userName && d.StartsAt < endsAt && d.EndsAt > startsAt)
+            .Select(d => new { d.UserName, d.DelegateUserName }).ToListAsync(cancellationToken);
+        var onward = overlapping.ToLookup(d => d.UserName, d => d.DelegateUserName, StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal) { delegateUserName };
+        var next = new Queue<string>([delegateUserName]);
+        while (next.TryDequeue(out var person))
+        {
+            foreach (var to in onward[person])
+            {
+                if (to == userName)
+                {
+                    return person;
+                }
+                if (seen.Add(to))
+                {
+                    next.Enqueue(to);
+                }
+            }
+        }
+        return null;
     }
 
     /// <summary>Ends the user's current and future delegations now.</summary>

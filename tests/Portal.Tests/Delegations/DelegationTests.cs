@@ -97,6 +97,72 @@ public sealed class DelegationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DelegationThatWouldLeadBack_IsRefused_AndStoresNothing()
+    {
+        Assert.True((await Delegations.SetAsync("elena.fischer", "sam.okafor", Now.AddMinutes(-1), Now.AddDays(3), "elena.fischer", Cancel)).Succeeded);
+        Assert.True((await Delegations.SetAsync("sam.okafor", "martin.keller", Now.AddDays(1), Now.AddDays(5), "sam.okafor", Cancel)).Succeeded);
+
+        var direct = await Delegations.SetAsync("sam.okafor", "elena.fischer", Now.AddMinutes(-1), Now.AddDays(2), "sam.okafor", Cancel);
+        var roundabout = await Delegations.SetAsync("martin.keller", "elena.fischer", Now.AddDays(2), Now.AddDays(4), "martin.keller", Cancel);
+
+        Assert.False(direct.Succeeded);
+        Assert.Contains("back and forth", direct.Error);
+        Assert.False(roundabout.Succeeded, "martin.keller → elena.fischer → sam.okafor → martin.keller overlaps on day 2 to 3");
+        Assert.Equal("sam.okafor", (await Delegations.CurrentAsync("sam.okafor", Cancel))!.UserName);
+        Assert.Equal("martin.keller", (await Delegations.CurrentAsync("sam.okafor", Cancel))!.DelegateUserName);
+        Assert.Null(await Delegations.CurrentAsync("martin.keller", Cancel));
+        // The same pair at times that do not overlap is no loop.
+        Assert.True((await Delegations.SetAsync("martin.keller", "elena.fischer", Now.AddDays(10), Now.AddDays(12), "martin.keller", Cancel)).Succeeded);
+    }
+
+    [Fact]
+    public async Task DelegationsPointingAtEachOther_RouteATaskAtMostOnce()
+    {
+        // Two delegations made at the same moment can still form a loop (each check saw the other missing): stored
+        // here directly. Before, the router routed again on its own reassignment and the task bounced for ever.
+        await using (var db = await Db())
+        {
+            db.Delegations.AddRange(
+                new() { Id = Guid.CreateVersion7(), UserName = "elena.fischer", DelegateUserName = "sam.okafor", StartsAt = Now.AddMinutes(-1), EndsAt = Now.AddDays(1), CreatedAt = Now },
+                new() { Id = Guid.CreateVersion7(), UserName = "sam.okafor", DelegateUserName = "elena.fischer", StartsAt = Now.AddMinutes(-1), EndsAt = Now.AddDays(1), CreatedAt = Now });
+            await db.SaveChangesAsync(Cancel);
+        }
+        var router = _portal.Services.GetRequiredService<DelegationRouter>();
+
+        var (instance, task) = await OpenAsync("invoice 8", "elena.fischer");
+        await Task.Delay(1500, Cancel);
+        var swept = await router.SweepAsync(Cancel);
+        await Task.Delay(500, Cancel);
+
+        Assert.Equal(0, swept);
+        Assert.Equal("elena.fischer", (await TaskAsync(task)).Assignee);
+        await using var read = await Db();
+        Assert.Empty(await read.WorkflowEvents.Where(e => e.InstanceId == instance && e.Type == WorkflowEventType.TaskReassigned).ToListAsync(Cancel));
+        Assert.Empty(await read.AuditEntries.Where(a => a.Action == "task.routed").ToListAsync(Cancel));
+    }
+
+    [Fact]
+    public async Task RoutedTask_IsNotRoutedAgainOnItsOwnReassignment()
+    {
+        await Delegations.SetAsync("elena.fischer", "sam.okafor", Now.AddMinutes(-1), Now.AddDays(3), "elena.fischer", Cancel);
+        var (instance, task) = await OpenAsync("invoice 9", "elena.fischer");
+        await AssigneeBecomesAsync(task, "sam.okafor");
+        // Sam goes away to Elena after the routing: the router's own reassignment must not send the task back.
+        await using (var db = await Db())
+        {
+            db.Delegations.Add(new() { Id = Guid.CreateVersion7(), UserName = "sam.okafor", DelegateUserName = "elena.fischer", StartsAt = Now.AddMinutes(-1), EndsAt = Now.AddDays(1), CreatedAt = Now });
+            await db.SaveChangesAsync(Cancel);
+        }
+        await _portal.Services.GetRequiredService<DelegationRouter>().TaskChangedAsync(new(task, instance, Engine.Notifications.TaskChange.Reassigned,
+            HumanTaskStatus.Open, "sam.okafor", null, DelegationRouter.Actor, null));
+        await Task.Delay(1000, Cancel);
+
+        Assert.Equal("sam.okafor", (await TaskAsync(task)).Assignee);
+        await using var read = await Db();
+        Assert.Single(await read.WorkflowEvents.Where(e => e.InstanceId == instance && e.Type == WorkflowEventType.TaskReassigned).ToListAsync(Cancel));
+    }
+
+    [Fact]
     public async Task Admin_MovesSomeonesAssignedAndClaimedTasks_WithAReason()
     {
         var (_, assigned) = await OpenAsync("invoice 5", "elena.fischer");
