@@ -87,6 +87,13 @@ public static class PortalAuthentication
         services.AddCascadingAuthenticationState();
         services.AddMemoryCache();
         services.AddSingleton<UserDirectory>();
+        services.AddSingleton<ApprovalPortal.Engine.Gates.IReviewerRights, PortalReviewerRights>();
+        services.AddScoped<CurrentReviewer>();
+        services.AddSingleton<AccessSignals>();
+        services.AddSingleton<PortalAccess>();
+        services.AddOptions<RevalidationOptions>().BindConfiguration(RevalidationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        // Replaces the circuit's plain provider (registered only if none is).
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, PortalRevalidation>();
         services.AddTransient<IClaimsTransformation, PortalClaimsTransformation>();
         return builder;
     }
