@@ -17,7 +17,9 @@ public sealed record NewUser(string? UserName, string? DisplayName, string? Emai
 /// <summary>Admins' changes to the local store's users: add, activate or deactivate, roles and queue memberships. Every
 /// change is audited with the admin and what changed, and drops the user's cached directory entry so it takes effect
 /// at once on this node. Other nodes keep their cached entry for up to 30 seconds (<see cref="UserDirectory"/>), and a
-/// page already open keeps the roles and queues it was opened with until it is reloaded.</summary>
+/// page already open keeps the roles and queues it was opened with until its next revalidation, but can decide nothing
+/// its user may no longer decide (the engine checks the store at that moment); hub connections of a user who lost
+/// rights are closed.</summary>
 public sealed partial class UserAdministration(IDbContextFactory<PortalDbContext> contexts, UserDirectory directory, TimeProvider clock, AccessSignals signals)
 {
     /// <summary>The longest user name.</summary>

@@ -71,6 +71,19 @@ public sealed class TaskPageAccessTests : MudComponentTest
         Assert.False(await db.Decisions.AnyAsync(d => d.TaskId == task, Cancel));
     }
 
+    [Fact]
+    public async Task DecisionMadeThroughTheApi_ShowsTheKeyThatMadeIt_InTheHistory()
+    {
+        var task = await OpenTaskAsync();
+        var integration = await _portal.KeyAsync(ApiScopes.TasksDecide);
+        var decided = await _portal.Client(integration.Key).PostAsJsonAsync($"/api/v1/tasks/{task}/decision", new { reviewer = "sam.okafor", verb = "approve" }, Cancel);
+        Assert.Equal(System.Net.HttpStatusCode.OK, decided.StatusCode);
+
+        var page = Render<TaskPage>(p => p.Add(c => c.TaskId, task));
+
+        page.WaitForAssertion(() => Assert.Contains($"Api · key {integration.Summary.Name} ({integration.Summary.Prefix})", page.Find("#decision-history").TextContent));
+    }
+
     private async Task<Guid> OpenTaskAsync()
     {
         var agent = await _portal.ClientWithAsync(ApiScopes.TasksWrite);
