@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Identity.Web;
 
 namespace ApprovalPortal.Portal.Security;
@@ -89,7 +90,7 @@ public static class PortalAuthentication
         services.AddSingleton<UserDirectory>();
         services.AddSingleton<ApprovalPortal.Engine.Gates.IReviewerRights, PortalReviewerRights>();
         services.AddScoped<CurrentReviewer>();
-        services.AddSingleton<AccessSignals>();
+        services.TryAddSingleton<AccessSignals>();
         services.AddSingleton<PortalAccess>();
         services.AddOptions<RevalidationOptions>().BindConfiguration(RevalidationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         // Replaces the circuit's plain provider (registered only if none is).
