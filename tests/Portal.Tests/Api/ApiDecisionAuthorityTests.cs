@@ -133,6 +133,33 @@ public sealed class ApiDecisionAuthorityTests
         Assert.Equal(before, await portal.CountsAsync());
     }
 
+    [Fact]
+    public async Task DemoKey_CannotDecide_AndADemoKeySeededWithTasksDecideLosesIt_AtTheNextStart()
+    {
+        var folder = PortalFactory.NewDataFolder();
+        await using (var first = new PortalFactory(new Dictionary<string, string?> { ["Database:DataFolder"] = folder }))
+        {
+            _ = first.Server;
+            await using var db = first.Services.GetRequiredService<IDbContextFactory<Data.PortalDbContext>>().CreateDbContext();
+            var demo = await db.ApiClients.SingleAsync(c => c.KeyPrefix == "demo", Cancel);
+            Assert.Equal("tasks:write read", demo.Scopes);
+            // As an older version seeded it.
+            await db.ApiClients.Where(c => c.Id == demo.Id).ExecuteUpdateAsync(u => u.SetProperty(c => c.Scopes, "tasks:write tasks:decide read"), Cancel);
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        await using var second = new PortalFactory(new Dictionary<string, string?> { ["Database:DataFolder"] = folder });
+        _ = second.Server;
+
+        await using var after = second.Services.GetRequiredService<IDbContextFactory<Data.PortalDbContext>>().CreateDbContext();
+        Assert.Equal("tasks:write read", (await after.ApiClients.SingleAsync(c => c.KeyPrefix == "demo", Cancel)).Scopes);
+        var key = second.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["Seed:DemoApiKey"];
+        var client = second.CreateClient();
+        client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.Header, key);
+        var refused = await client.PostAsJsonAsync($"/api/v1/tasks/{Guid.NewGuid()}/decision", new { reviewer = "elena.fischer", verb = "approve" }, Cancel);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+    }
+
     private static async Task<Guid> OpenTaskOfAsync(ApiPortal portal, Guid instance)
     {
         var deadline = DateTime.UtcNow.AddSeconds(15);
