@@ -51,6 +51,33 @@ public sealed class DecisionAuthorityTests(ProviderDatabases databases) : IClass
     }
 
     [Fact]
+    public async Task KeyOfTheClientThatStartedTheWorkflow_CannotDecideTheGateOfAFork_AnOperatorMadeOfIt()
+    {
+        var database = await databases.GetAsync(DatabaseProvider.Sqlite);
+        await using var engine = await EngineHost.StartAsync(database);
+        var (id, _) = await OpenGateAsync(engine, database, startedBy: ApiActors.Of("claims bot"));
+        Data.Workflows.Checkpoint afterPropose;
+        await using (var db = database.CreateContext())
+        {
+            afterPropose = await db.Checkpoints.AsNoTracking().SingleAsync(c => c.InstanceId == id && c.StepName == "propose", Cancel);
+        }
+        var forkId = Guid.CreateVersion7();
+        using var forkWatch = engine.Get<InstanceWatch>().Watch(forkId);
+        Assert.IsType<Interventions.CommandResult.Done>(await engine.Get<Interventions.InstanceCommands>()
+            .ForkAsync(id, afterPropose.Sequence, new Interventions.Intervention("oscar", "try another amount"), forkId: forkId, cancellationToken: Cancel));
+        await forkWatch.WaitAsync(s => s == WorkflowStatus.WaitingForHuman, Cancel).WaitAsync(Patience, Cancel);
+        var forkTask = await ApprovalLoopTests.OpenTaskOfAsync(database, forkId);
+
+        var refused = await engine.Get<TaskDecisions>().DecideAsync(new DecideTask
+        {
+            TaskId = forkTask.Id, Reviewer = "rita", Verb = DecisionVerb.Approve, Source = DecisionSource.Api,
+            Client = new DecidingClient(Guid.NewGuid(), "claims bot", "0badc0de"),
+        }, Cancel);
+
+        Assert.Contains("none of its keys may decide it", Assert.IsType<DecisionResult.Refused>(refused).Reason);
+    }
+
+    [Fact]
     public async Task ApiDecisionWithoutItsKey_AndAKeysDecisionNotMadeAsTheApis_AreRefused()
     {
         var database = await databases.GetAsync(DatabaseProvider.Sqlite);

@@ -53,6 +53,8 @@ internal sealed class CallerTrustedReviewerRights : IReviewerRights
 /// <see cref="IReviewerRights"/>. Escalations act for the engine and are not asked.</summary>
 internal sealed class DecisionAuthority(IReviewerRights rights)
 {
+    private const int MaxAncestors = 32;
+
     public async Task<string?> RefusalAsync(PortalDbContext db, HumanTask task, WorkflowInstance? instance, DecideTask command,
         CancellationToken cancellationToken)
     {
@@ -87,6 +89,15 @@ internal sealed class DecisionAuthority(IReviewerRights rights)
             return true;
         }
         var names = new List<string?> { ApiActors.ClientNameOf(task.RequestedBy), ApiActors.ClientNameOf(instance?.StartedBy) };
+        // A fork is the same agent's work: the client that started what it was forked from counts too.
+        var parent = instance?.ParentInstanceId;
+        for (var depth = 0; parent is { } parentId && depth < MaxAncestors; depth++)
+        {
+            var row = await db.WorkflowInstances.AsNoTracking().Where(i => i.Id == parentId)
+                .Select(i => new { i.StartedBy, i.ParentInstanceId }).SingleOrDefaultAsync(cancellationToken);
+            names.Add(ApiActors.ClientNameOf(row?.StartedBy));
+            parent = row?.ParentInstanceId;
+        }
         if (task.ApiClientId is { } asker)
         {
             names.Add(await db.ApiClients.AsNoTracking().Where(c => c.Id == asker).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken));
