@@ -1,11 +1,9 @@
 using System.Text.Json.Nodes;
 using ApprovalPortal.Data;
-using ApprovalPortal.Data.Identity;
 using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Engine.Gates;
 using ApprovalPortal.Portal.Api.Keys;
 using ApprovalPortal.Portal.Components.Editing;
-using ApprovalPortal.Portal.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
