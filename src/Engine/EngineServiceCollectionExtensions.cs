@@ -72,7 +72,9 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton(sp => new TaskDecisions(
             sp.GetRequiredService<IDbContextFactory<PortalDbContext>>(), sp.GetRequiredService<DefinitionRegistry>(),
             sp.GetRequiredService<GroupCommitter>(), sp.GetRequiredService<StepPlanner>(), sp.GetRequiredService<WorkflowClient>(),
-            sp.GetRequiredService<EngineNotifications>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IntegrationOutbox>()));
+            sp.GetRequiredService<EngineNotifications>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IntegrationOutbox>(),
+            new DecisionAuthority(sp.GetRequiredService<IReviewerRights>())));
+        services.TryAddSingleton<IReviewerRights, CallerTrustedReviewerRights>();
         services.AddSingleton(sp => new ExternalTasks(sp.GetRequiredService<EscalationPolicies>(), sp.GetRequiredService<GroupCommitter>(),
             sp.GetRequiredService<IJobScheduler>(), sp.GetRequiredService<EngineNotifications>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IntegrationOutbox>()));

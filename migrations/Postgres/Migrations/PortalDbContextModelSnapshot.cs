@@ -714,6 +714,9 @@ namespace ApprovalPortal.Migrations.Postgres.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("ApiClientId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Choice")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");

@@ -714,6 +714,9 @@ namespace ApprovalPortal.Migrations.SqlServer.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<Guid?>("ApiClientId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<string>("Choice")
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");

@@ -699,6 +699,9 @@ namespace ApprovalPortal.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ApiClientId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Choice")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");

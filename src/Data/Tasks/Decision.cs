@@ -10,6 +10,8 @@ public sealed class Decision
     public DateTime DecidedAt { get; set; }
     public TaskOutcome Outcome { get; set; }
     public DecisionSource Source { get; set; }
+    /// <summary>The API key that recorded the decision on the reviewer's behalf; null when they decided themselves.</summary>
+    public Guid? ApiClientId { get; set; }
     public int ProposalRevision { get; set; }
     public string? PayloadJson { get; set; }
     public string? PayloadHash { get; set; }

@@ -45,6 +45,15 @@ public sealed record DecideTask
 
     /// <summary>Where the decision came from. Default the portal.</summary>
     public DecisionSource Source { get; init; } = DecisionSource.Portal;
+
+    /// <summary>The API key that records the decision on <see cref="Reviewer"/>'s behalf (with <see cref="DecisionSource.Api"/>);
+    /// null when the person decides themselves. No key of the client that asked for the task, or started the workflow
+    /// whose gate opened it, may decide it. Default none.</summary>
+    public DecidingClient? Client { get; init; }
+
+    /// <summary>Roles the reviewer's own sign-in carries from the identity provider (Entra ID app roles); they count with
+    /// the portal directory's roles. Ignored for a decision made by a key. Default none.</summary>
+    public IReadOnlyCollection<string> SignInRoles { get; init; } = [];
 }
 
 /// <summary>The answer to a decision.</summary>

@@ -26,10 +26,13 @@ public sealed class TaskDecisions
     private readonly EngineNotifications _notifications;
     private readonly TimeProvider _clock;
     private readonly IntegrationOutbox _outbox;
+    private readonly DecisionAuthority _authority;
 
     internal TaskDecisions(IDbContextFactory<PortalDbContext> contexts, DefinitionRegistry definitions, GroupCommitter committer,
-        StepPlanner planner, WorkflowClient client, EngineNotifications notifications, TimeProvider clock, IntegrationOutbox outbox)
+        StepPlanner planner, WorkflowClient client, EngineNotifications notifications, TimeProvider clock, IntegrationOutbox outbox,
+        DecisionAuthority authority)
     {
+        _authority = authority;
         _outbox = outbox;
         _contexts = contexts;
         _definitions = definitions;
@@ -63,6 +66,11 @@ public sealed class TaskDecisions
             var instance = task.InstanceId is { } instanceId
                 ? await db.WorkflowInstances.AsNoTracking().SingleOrDefaultAsync(i => i.Id == instanceId, cancellationToken)
                 : null;
+            // Who decides is checked on every attempt, against rights as they are now.
+            if (await _authority.RefusalAsync(db, task, instance, command, cancellationToken) is { } denied)
+            {
+                return new DecisionResult.Refused(denied);
+            }
             var plan = Plan(task, instance is null ? null : InstanceRow.From(instance), command);
             var result = await _committer.CommitAsync(plan.Statements);
             if (result.Status == CommitStatus.Conflict)
@@ -142,6 +150,7 @@ public sealed class TaskDecisions
             DecidedAt = now,
             Outcome = outcome,
             Source = command.Source,
+            ApiClientId = command.Client?.ClientId,
             ProposalRevision = task.ProposalRevision,
             PayloadJson = payload?.GetRawText(),
             PayloadHash = hash,
@@ -173,7 +182,11 @@ public sealed class TaskDecisions
         {
             var sequence = instance.LastSequence + 1;
             events.Add(Statements.AppendEvent(instance.Id, sequence, WorkflowEventType.DecisionRecorded, task.GateStep, command.Reviewer, now, null,
-                JsonSerializer.Serialize(new { taskId = task.Id, decisionId = decision.Id, outcome, approvals, required = task.RequiredApprovals }, EngineJson.Options)));
+                JsonSerializer.Serialize(new
+                {
+                    taskId = task.Id, decisionId = decision.Id, outcome, approvals, required = task.RequiredApprovals, source = command.Source,
+                    apiClient = command.Client?.Name, apiKeyPrefix = command.Client?.KeyPrefix,
+                }, EngineJson.Options)));
             resumed = instance with { Version = instance.Version + 1, LastSequence = sequence, UpdatedAt = now };
             var waitsForThisGate = instance.CurrentStep == task.GateStep
                 && (instance.Status == WorkflowStatus.WaitingForHuman || instance is { Status: WorkflowStatus.Paused, StatusBeforePause: WorkflowStatus.WaitingForHuman });
@@ -212,7 +225,7 @@ public sealed class TaskDecisions
             _outbox.Add(statements, IntegrationEventTypes.TaskDecided, instance?.Id, new
             {
                 taskId = task.Id, instanceId = instance?.Id, outcome, decidedBy = task.Decisions.OrderBy(d => d.DecidedAt).Select(d => d.DecidedBy).Append(command.Reviewer),
-                payloadHash = updated.ApprovedPayloadHash, source = command.Source,
+                payloadHash = updated.ApprovedPayloadHash, source = command.Source, apiClient = command.Client?.Name,
             }, now);
         }
         DecisionResult result = closes

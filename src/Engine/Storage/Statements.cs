@@ -124,14 +124,14 @@ internal static partial class Statements
 
     public static SqlStatement InsertDecision(Decision d) => new(
         """
-        INSERT INTO "Decisions" ("Id", "TaskId", "DecidedBy", "DecidedAt", "Outcome", "Source", "ProposalRevision", "PayloadJson",
+        INSERT INTO "Decisions" ("Id", "TaskId", "DecidedBy", "DecidedAt", "Outcome", "Source", "ApiClientId", "ProposalRevision", "PayloadJson",
             "PayloadHash", "DiffJson", "Choice", "Comment")
-        VALUES (@id, @taskId, @decidedBy, @decidedAt, @outcome, @source, @proposalRevision, @payloadJson, @payloadHash, @diffJson, @choice, @comment)
+        VALUES (@id, @taskId, @decidedBy, @decidedAt, @outcome, @source, @apiClientId, @proposalRevision, @payloadJson, @payloadHash, @diffJson, @choice, @comment)
         """,
         [
             new("id", SqlValue.Id(d.Id)), new("taskId", SqlValue.Id(d.TaskId)), new("decidedBy", SqlValue.Text(d.DecidedBy)),
             new("decidedAt", SqlValue.Time(d.DecidedAt)), new("outcome", SqlValue.Enum<TaskOutcome>(d.Outcome)),
-            new("source", SqlValue.Enum<DecisionSource>(d.Source)), new("proposalRevision", SqlValue.Int(d.ProposalRevision)),
+            new("source", SqlValue.Enum<DecisionSource>(d.Source)), new("apiClientId", SqlValue.Id(d.ApiClientId)), new("proposalRevision", SqlValue.Int(d.ProposalRevision)),
             new("payloadJson", SqlValue.Json(d.PayloadJson)), new("payloadHash", SqlValue.Text(d.PayloadHash)),
             new("diffJson", SqlValue.Json(d.DiffJson)), new("choice", SqlValue.Text(d.Choice)), new("comment", SqlValue.Text(d.Comment)),
         ],

@@ -1,4 +1,5 @@
 using ApprovalPortal.Engine.Gates;
+using ApprovalPortal.Portal.Security;
 
 namespace ApprovalPortal.Portal.Inbox;
 
@@ -10,7 +11,7 @@ public sealed record BulkItemResult(Guid TaskId, string Title, bool Succeeded, s
 public sealed class BulkDecisions(TaskDecisions decisions, Microsoft.Extensions.Options.IOptions<BulkDecisionOptions> options)
 {
     /// <summary>Decides each row in turn, reporting each result to <paramref name="progress"/> as it comes.</summary>
-    public async Task<IReadOnlyList<BulkItemResult>> DecideAsync(IReadOnlyList<InboxRow> rows, string reviewer, DecisionVerb verb, string? reason,
+    public async Task<IReadOnlyList<BulkItemResult>> DecideAsync(IReadOnlyList<InboxRow> rows, Reviewing reviewer, DecisionVerb verb, string? reason,
         Func<BulkItemResult, Task> progress, CancellationToken cancellationToken)
     {
         if (verb is not (DecisionVerb.Approve or DecisionVerb.Reject))
@@ -22,7 +23,7 @@ public sealed class BulkDecisions(TaskDecisions decisions, Microsoft.Extensions.
         {
             cancellationToken.ThrowIfCancellationRequested();
             var result = options.Value.Allows(row.Risk)
-                ? Describe(row, await decisions.DecideAsync(new DecideTask { TaskId = row.Id, Reviewer = reviewer, Verb = verb, Comment = reason }, cancellationToken))
+                ? Describe(row, await decisions.DecideAsync(reviewer.Decide(new DecideTask { TaskId = row.Id, Reviewer = reviewer.Viewer.UserName, Verb = verb, Comment = reason }), cancellationToken))
                 : new BulkItemResult(row.Id, row.Title, false, $"{row.Risk} risk: decide it on its own page.");
             results.Add(result);
             await progress(result);

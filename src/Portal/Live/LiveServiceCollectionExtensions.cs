@@ -13,6 +13,8 @@ public static class LiveServiceCollectionExtensions
         services.AddAuthorization(PortalHub.AddPolicy);
         services.AddMemoryCache();
         services.AddSingleton<ApiTaskOwners>();
+        services.AddSingleton<HubConnections>();
+        services.AddHostedService<HubRevalidation>();
         services.AddSingleton<LiveChanges>();
         services.AddSingleton<IEngineNotifier, PortalNotifier>();
         return services;

@@ -16,7 +16,7 @@ namespace ApprovalPortal.Portal.Live;
 /// WebSockets) with <c>read</c> hears of the tasks its client created (every task with <c>tasks:decide</c>) and of
 /// instance changes.</summary>
 [Authorize(Policy = Policy)]
-public sealed class PortalHub(IDbContextFactory<PortalDbContext> contexts, ApiTaskOwners apiListeners) : Hub<IPortalClient>
+public sealed class PortalHub(IDbContextFactory<PortalDbContext> contexts, ApiTaskOwners apiListeners, HubConnections connections) : Hub<IPortalClient>
 {
     /// <summary>The method clients receive task changes on.</summary>
     public const string TaskChanged = nameof(IPortalClient.TaskChanged);
@@ -27,20 +27,24 @@ public sealed class PortalHub(IDbContextFactory<PortalDbContext> contexts, ApiTa
     /// <summary>The route.</summary>
     public const string Path = "/hubs/portal";
 
-    /// <summary>The policy to connect: a signed-in user, or an API key with <c>read</c>.</summary>
+    /// <summary>The policy to connect: a signed-in user with a portal role, or an API key with <c>read</c>.</summary>
     public const string Policy = "hub";
 
-    /// <summary>Adds <see cref="Policy"/>: the portal's cookie (also what Entra ID signs in to) or an API key.</summary>
+    /// <summary>Adds <see cref="Policy"/>: the portal's cookie (also what Entra ID signs in to) or an API key. A user
+    /// without a role (or deactivated, which leaves none) is refused, as on every page.</summary>
     public static void AddPolicy(AuthorizationOptions options) => options.AddPolicy(Policy, p => p
         .AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme, ApiKeyAuthenticationHandler.SchemeName)
         .RequireAuthenticatedUser()
-        .RequireAssertion(c => ApiClientOf(c.User) is null || c.User.HasClaim(ApiScopes.ClaimType, ApiScopes.Read)));
+        .RequireAssertion(c => ApiClientOf(c.User) is null
+            ? Enum.GetNames<PortalRole>().Any(c.User.IsInRole)
+            : c.User.HasClaim(ApiScopes.ClaimType, ApiScopes.Read)));
 
     public override async Task OnConnectedAsync()
     {
         var user = Context.User!;
         if (ApiClientOf(user) is { } client)
         {
+            connections.Add(Context, null, client);
             apiListeners.Connected();
             Context.Items[nameof(ApiTaskOwners)] = true;
             await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Client(client));
@@ -53,6 +57,7 @@ public sealed class PortalHub(IDbContextFactory<PortalDbContext> contexts, ApiTa
             return;
         }
         var viewer = user.ToViewer();
+        connections.Add(Context, viewer.UserName, null);
         await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.User(viewer.UserName));
         foreach (var group in viewer.Groups)
         {
@@ -71,6 +76,7 @@ public sealed class PortalHub(IDbContextFactory<PortalDbContext> contexts, ApiTa
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
+        connections.Remove(Context.ConnectionId);
         if (Context.Items.Remove(nameof(ApiTaskOwners)))
         {
             apiListeners.Disconnected();

@@ -1,4 +1,5 @@
 using ApprovalPortal.Portal.Escalations;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using ApprovalPortal.Portal.Queues;
 
 namespace ApprovalPortal.Portal.Security;
@@ -9,6 +10,8 @@ public static class AdministrationServiceCollectionExtensions
     /// <summary>Adds the administration of users, queues and escalation policies.</summary>
     public static IServiceCollection AddAdministration(this IServiceCollection services)
     {
+        // The admin commands tell what is open (hub connections) when someone loses rights.
+        services.TryAddSingleton<AccessSignals>();
         services.AddSingleton<UserAdministration>();
         services.AddSingleton<QueueAdministration>();
         services.AddSingleton<EscalationPolicyAdministration>();

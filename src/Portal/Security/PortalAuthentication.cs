@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Identity.Web;
 
 namespace ApprovalPortal.Portal.Security;
@@ -87,6 +88,13 @@ public static class PortalAuthentication
         services.AddCascadingAuthenticationState();
         services.AddMemoryCache();
         services.AddSingleton<UserDirectory>();
+        services.AddSingleton<ApprovalPortal.Engine.Gates.IReviewerRights, PortalReviewerRights>();
+        services.AddScoped<CurrentReviewer>();
+        services.TryAddSingleton<AccessSignals>();
+        services.AddSingleton<PortalAccess>();
+        services.AddOptions<RevalidationOptions>().BindConfiguration(RevalidationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        // Replaces the circuit's plain provider (registered only if none is).
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, PortalRevalidation>();
         services.AddTransient<IClaimsTransformation, PortalClaimsTransformation>();
         return builder;
     }

@@ -20,6 +20,11 @@ public static class PortalClaims
     public static string? UserNameOf(ClaimsPrincipal principal) =>
         principal.Identity?.IsAuthenticated == true ? principal.FindFirst(UserName)?.Value ?? principal.Identity.Name : null;
 
+    /// <summary>The portal roles the identity provider's token gives (Entra ID app roles); the local store adds its own.</summary>
+    public static IReadOnlyList<string> SignInRolesOf(ClaimsPrincipal principal) =>
+        principal.FindAll(PortalClaimsTransformation.TokenRoles).Select(c => c.Value)
+            .Where(r => Enum.TryParse<PortalRole>(r, ignoreCase: false, out _)).Distinct(StringComparer.Ordinal).ToList();
+
     /// <summary>The signed-in user as the inbox and the task pages see them.</summary>
     public static Viewer ToViewer(this ClaimsPrincipal principal) => new(
         UserNameOf(principal) ?? throw new InvalidOperationException("Nobody is signed in."),
@@ -33,7 +38,7 @@ internal sealed class PortalClaimsTransformation(UserDirectory directory) : ICla
 {
     // Entra ID puts the sign-in name here; the local sign-in puts it in the name claim.
     private const string PreferredUserName = "preferred_username";
-    private const string TokenRoles = "roles";
+    internal const string TokenRoles = "roles";
 
     public async Task<ClaimsPrincipal> TransformAsync(ClaimsPrincipal principal)
     {
@@ -53,8 +58,7 @@ internal sealed class PortalClaimsTransformation(UserDirectory directory) : ICla
         identity.AddClaim(new Claim(PortalClaims.UserName, name));
         if (entry is not { IsActive: false })
         {
-            var tokenRoles = principal.FindAll(TokenRoles).Select(c => c.Value)
-                .Where(r => Enum.TryParse<PortalRole>(r, ignoreCase: false, out _));
+            var tokenRoles = PortalClaims.SignInRolesOf(principal);
             foreach (var role in (entry?.Roles.Select(r => r.ToString()) ?? []).Concat(tokenRoles).Distinct(StringComparer.Ordinal))
             {
                 identity.AddClaim(new Claim(ClaimTypes.Role, role));

@@ -17,8 +17,10 @@ public sealed record NewUser(string? UserName, string? DisplayName, string? Emai
 /// <summary>Admins' changes to the local store's users: add, activate or deactivate, roles and queue memberships. Every
 /// change is audited with the admin and what changed, and drops the user's cached directory entry so it takes effect
 /// at once on this node. Other nodes keep their cached entry for up to 30 seconds (<see cref="UserDirectory"/>), and a
-/// page already open keeps the roles and queues it was opened with until it is reloaded.</summary>
-public sealed partial class UserAdministration(IDbContextFactory<PortalDbContext> contexts, UserDirectory directory, TimeProvider clock)
+/// page already open keeps the roles and queues it was opened with until its next revalidation, but can decide nothing
+/// its user may no longer decide (the engine checks the store at that moment); hub connections of a user who lost
+/// rights are closed.</summary>
+public sealed partial class UserAdministration(IDbContextFactory<PortalDbContext> contexts, UserDirectory directory, TimeProvider clock, AccessSignals signals)
 {
     /// <summary>The longest user name.</summary>
     public const int MaxUserName = 256;
@@ -78,9 +80,10 @@ public sealed partial class UserAdministration(IDbContextFactory<PortalDbContext
         return AdminResult.Done($"Added {userName}. Give them a role so they can work.");
     }
 
-    /// <summary>Activates or deactivates a user; a deactivated user keeps their rows but no role or queue when signed in.</summary>
+    /// <summary>Activates or deactivates a user; a deactivated user keeps their rows but no role or queue when signed in,
+    /// their hub connections are closed, and their open tabs can no longer decide.</summary>
     public Task<AdminResult> SetActiveAsync(string userName, bool active, string admin, CancellationToken cancellationToken = default) =>
-        ChangeAsync(userName, cancellationToken, async (db, user) =>
+        ChangeAsync(userName, cancellationToken, reducesRights: !active, async (db, user) =>
         {
             if (user.IsActive == active)
             {
@@ -103,7 +106,7 @@ public sealed partial class UserAdministration(IDbContextFactory<PortalDbContext
     public Task<AdminResult> AddRoleAsync(string userName, PortalRole role, string admin, CancellationToken cancellationToken = default) =>
         !Enum.IsDefined(role)
             ? Task.FromResult(AdminResult.Refused("Choose one of the roles Reviewer, Operator, Manager or Admin."))
-            : ChangeAsync(userName, cancellationToken, (db, user) =>
+            : ChangeAsync(userName, cancellationToken, reducesRights: false, (db, user) =>
             {
                 if (user.Roles.Any(r => r.Role == role))
                 {
@@ -116,7 +119,7 @@ public sealed partial class UserAdministration(IDbContextFactory<PortalDbContext
 
     /// <summary>Takes a role away. An admin keeps their own Admin role, and the last active admin keeps theirs.</summary>
     public Task<AdminResult> RemoveRoleAsync(string userName, PortalRole role, string admin, CancellationToken cancellationToken = default) =>
-        ChangeAsync(userName, cancellationToken, async (db, user) =>
+        ChangeAsync(userName, cancellationToken, reducesRights: true, async (db, user) =>
         {
             if (user.Roles.SingleOrDefault(r => r.Role == role) is not { } assignment)
             {
@@ -137,7 +140,7 @@ public sealed partial class UserAdministration(IDbContextFactory<PortalDbContext
 
     /// <summary>Adds a user to a queue: they see its tasks at once.</summary>
     public Task<AdminResult> AddToQueueAsync(string userName, string queue, string admin, CancellationToken cancellationToken = default) =>
-        ChangeAsync(userName, cancellationToken, async (db, user) =>
+        ChangeAsync(userName, cancellationToken, reducesRights: false, async (db, user) =>
         {
             if (await db.Groups.SingleOrDefaultAsync(g => g.Name == queue, cancellationToken) is not { } group)
             {
@@ -154,7 +157,7 @@ public sealed partial class UserAdministration(IDbContextFactory<PortalDbContext
 
     /// <summary>Takes a user out of a queue.</summary>
     public Task<AdminResult> RemoveFromQueueAsync(string userName, string queue, string admin, CancellationToken cancellationToken = default) =>
-        ChangeAsync(userName, cancellationToken, async (db, user) =>
+        ChangeAsync(userName, cancellationToken, reducesRights: true, async (db, user) =>
         {
             var group = await db.Groups.SingleOrDefaultAsync(g => g.Name == queue, cancellationToken);
             if (group is null || user.Groups.SingleOrDefault(m => m.GroupId == group.Id) is not { } membership)
@@ -194,7 +197,7 @@ public sealed partial class UserAdministration(IDbContextFactory<PortalDbContext
 
     // A guard rail ("the last active admin") reads other users' rows and then writes: serializable, so two admins
     // demoting each other at once cannot both pass (SQLite takes its write lock up front; PostgreSQL fails one of them).
-    private async Task<AdminResult> ChangeAsync(string userName, CancellationToken cancellationToken,
+    private async Task<AdminResult> ChangeAsync(string userName, CancellationToken cancellationToken, bool reducesRights,
         Func<PortalDbContext, PortalUser, Task<AdminResult>> change)
     {
         AdminResult result;
@@ -221,6 +224,10 @@ public sealed partial class UserAdministration(IDbContextFactory<PortalDbContext
             return AdminResult.Refused(ConcurrentChange);
         }
         directory.Forget(userName);
+        if (reducesRights)
+        {
+            signals.RightsReduced(userName);
+        }
         return result;
     }
 

@@ -13,7 +13,11 @@ public sealed record TaskDetails(
     string? Definition,
     string? BusinessKey,
     WorkflowStatus? InstanceStatus,
-    IReadOnlyList<TraceEntry> Trace);
+    IReadOnlyList<TraceEntry> Trace)
+{
+    /// <summary>The API keys that recorded decisions on someone's behalf, as "name (prefix)", by client id.</summary>
+    public IReadOnlyDictionary<Guid, string> DecidingKeys { get; init; } = new Dictionary<Guid, string>();
+}
 
 /// <summary>One model or tool call of the trace. Prompt, response, arguments and results are the agent's: untrusted text.</summary>
 public sealed record TraceEntry(
@@ -45,9 +49,12 @@ public sealed class TaskDetailsQuery(IDbContextFactory<PortalDbContext> contexts
         {
             return null;
         }
+        var keyIds = task.Decisions.Where(d => d.ApiClientId is not null).Select(d => d.ApiClientId!.Value).Distinct().ToList();
+        var keys = keyIds.Count == 0 ? new Dictionary<Guid, string>() : await db.ApiClients.AsNoTracking().Where(c => keyIds.Contains(c.Id))
+            .ToDictionaryAsync(c => c.Id, c => $"{c.Name} ({c.KeyPrefix})", cancellationToken);
         if (task.InstanceId is not { } instanceId)
         {
-            return new TaskDetails(task, null, null, null, []);
+            return new TaskDetails(task, null, null, null, []) { DecidingKeys = keys };
         }
         var instance = await db.WorkflowInstances.AsNoTracking()
             .Where(i => i.Id == instanceId).Select(i => new { i.DefinitionName, i.BusinessKey, i.Status })
@@ -63,6 +70,6 @@ public sealed class TaskDetailsQuery(IDbContextFactory<PortalDbContext> contexts
             .Concat(tools.Select(t => new TraceEntry("Tool", t.ToolName, t.StepName, t.StartedAt, t.DurationMs, t.Status, null, null,
                 t.ArgumentsJson, t.ResultJson, t.Error)))
             .OrderBy(e => e.StartedAt).Take(TraceLimit).ToList();
-        return new TaskDetails(task, instance?.DefinitionName, instance?.BusinessKey, instance?.Status, trace);
+        return new TaskDetails(task, instance?.DefinitionName, instance?.BusinessKey, instance?.Status, trace) { DecidingKeys = keys };
     }
 }

@@ -29,7 +29,7 @@ internal sealed class AdminServices : IDisposable
         options.UsePortalDatabase(database.Provider, database.ConnectionString);
         var contexts = new PooledDbContextFactory<PortalDbContext>(options.Options);
         Directory = new UserDirectory(contexts, _cache);
-        Users = new UserAdministration(contexts, Directory, TimeProvider.System);
+        Users = new UserAdministration(contexts, Directory, TimeProvider.System, new AccessSignals());
         Queues = new QueueAdministration(contexts, TimeProvider.System);
         Policies = new EscalationPolicyAdministration(contexts, TimeProvider.System);
         Inbox = new InboxQuery(contexts, TimeProvider.System);

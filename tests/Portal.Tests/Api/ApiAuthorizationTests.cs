@@ -68,8 +68,10 @@ public sealed class ApiAuthorizationTests(ApiAuthorizationFixture fixture) : ICl
         // The task belongs to the key that reads it (a read key sees only its own tasks); workflows belong to no key.
         var rightScopes = scope == ApiScopes.TasksWrite || !forTasks ? [scope] : new[] { scope, ApiScopes.TasksWrite };
         var right = await Portal.KeyAsync(rightScopes);
+        // A decision is never made by a key of the client that asked for the task: another agent asks for it.
+        var asker = method == "POST" && path.EndsWith("decision") ? await Portal.KeyAsync(ApiScopes.TasksWrite) : right;
         var target = path.Contains("{id}")
-            ? (await ApiPortal.ReadAsync(await Portal.Client(right.Key).PostAsJsonAsync("/api/v1/tasks", ApiPortal.Task(), Cancel))).GetProperty("id").GetGuid()
+            ? (await ApiPortal.ReadAsync(await Portal.Client(asker.Key).PostAsJsonAsync("/api/v1/tasks", ApiPortal.Task(), Cancel))).GetProperty("id").GetGuid()
             : path.Contains("{wf}") || path.Contains("{paused}") ? await Portal.WaitingInstanceAsync(paused: path.Contains("{paused}")) : Guid.Empty;
         string? key = credential switch
         {

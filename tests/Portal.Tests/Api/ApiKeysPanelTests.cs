@@ -23,6 +23,7 @@ public sealed class ApiKeysPanelTests : BunitContext
         var connection = new SqliteConnectionStringBuilder { DataSource = Path.Combine(_folder, "keys.db") }.ToString();
         Services.AddDbContextFactory<PortalDbContext>(o => o.UsePortalDatabase(DatabaseProvider.Sqlite, connection));
         Services.AddSingleton(TimeProvider.System);
+        Services.AddSingleton<ApprovalPortal.Portal.Security.AccessSignals>();
         Services.AddSingleton<ApiKeys>();
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();

@@ -92,8 +92,9 @@ public sealed class ApiLimitsTests
     public async Task DecisionPost_IsIdempotentToo()
     {
         await using var portal = ApiPortal.Start(DatabaseProvider.Sqlite);
-        var client = await portal.ClientWithAsync(ApiScopes.TasksWrite, ApiScopes.TasksDecide);
-        var id = (await ApiPortal.ReadAsync(await client.PostAsJsonAsync(Tasks, ApiPortal.Task(), Cancel))).GetProperty("id").GetGuid();
+        var agent = await portal.ClientWithAsync(ApiScopes.TasksWrite);
+        var client = await portal.ClientWithAsync(ApiScopes.TasksDecide);
+        var id = (await ApiPortal.ReadAsync(await agent.PostAsJsonAsync(Tasks, ApiPortal.Task(), Cancel))).GetProperty("id").GetGuid();
         const string decision = """{"reviewer":"elena.fischer","verb":"approve"}""";
 
         var first = await client.SendAsync(Post(decision, "decide-1", $"{Tasks}/{id}/decision"), Cancel);

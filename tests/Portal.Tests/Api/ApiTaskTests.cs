@@ -205,8 +205,8 @@ public sealed class ApiTaskTests
     }
 
     [Theory]
-    [InlineData("martin.keller", "approve", null, "may decide")]           // not in the task's queue
-    [InlineData("nobody.here", "approve", null, "may decide")]             // no such user
+    [InlineData("martin.keller", "approve", null, "may not decide this task")]  // not in the task's queue
+    [InlineData("nobody.here", "approve", null, "not a user of the portal")]    // no such user
     [InlineData("elena.fischer", "reject", null, "needs a reason")]        // the engine's own refusal
     [InlineData("elena.fischer", "choose", null, "cannot be decided")]     // wrong verb for the kind
     public async Task DecideOverTheApi_Refused_Answers422WithTheReason_AndWritesNothing(string reviewer, string verb, string? comment, string reason)

@@ -29,7 +29,7 @@ public sealed class BulkDecisionTests : IAsyncLifetime
             new DecideTask { TaskId = taken.Id, Reviewer = "sam.okafor", Verb = DecisionVerb.Reject, Comment = "No receipt for the wine." }, Cancel);
         var reported = new List<BulkItemResult>();
 
-        var results = await _portal.Services.GetRequiredService<BulkDecisions>().DecideAsync(rows, "elena.fischer", DecisionVerb.Approve, null,
+        var results = await _portal.Services.GetRequiredService<BulkDecisions>().DecideAsync(rows, new Reviewing(Elena, []), DecisionVerb.Approve, null,
             r => { reported.Add(r); return Task.CompletedTask; }, Cancel);
 
         Assert.Equal(results, reported);
@@ -50,7 +50,7 @@ public sealed class BulkDecisionTests : IAsyncLifetime
         var manager = new Viewer("martin.keller", new HashSet<string> { "managers" }, false);
         var rows = (await _portal.Services.GetRequiredService<InboxQuery>().GetPageAsync(manager, new InboxRequest(), Cancel)).Rows;
 
-        var results = await _portal.Services.GetRequiredService<BulkDecisions>().DecideAsync(rows, "martin.keller", DecisionVerb.Approve, null,
+        var results = await _portal.Services.GetRequiredService<BulkDecisions>().DecideAsync(rows, new Reviewing(manager, []), DecisionVerb.Approve, null,
             _ => Task.CompletedTask, Cancel);
 
         var skipped = Assert.Single(results);

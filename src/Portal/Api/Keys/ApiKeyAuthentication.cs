@@ -25,6 +25,9 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
     /// <summary>The claim with the client's id.</summary>
     public const string ClientIdClaim = "approvalportal/api-client";
 
+    /// <summary>The claim with the key's public prefix (for the audit).</summary>
+    public const string KeyPrefixClaim = "approvalportal/api-key-prefix";
+
     private static readonly TimeSpan TouchEvery = TimeSpan.FromMinutes(1);
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -60,6 +63,7 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
         }
         var identity = new ClaimsIdentity(SchemeName, ClaimTypes.Name, ClaimTypes.Role);
         identity.AddClaim(new Claim(ClientIdClaim, client.Id.ToString()));
+        identity.AddClaim(new Claim(KeyPrefixClaim, client.KeyPrefix));
         identity.AddClaim(new Claim(ClaimTypes.Name, client.Name));
         foreach (var scope in ApiScopes.Parse(client.Scopes))
         {
@@ -91,16 +95,20 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
 }
 
 /// <summary>The API client behind a request authenticated with <see cref="ApiKeyAuthenticationHandler"/>.</summary>
-public sealed record ApiCaller(Guid ClientId, string Name, IReadOnlySet<string> Scopes)
+public sealed record ApiCaller(Guid ClientId, string Name, IReadOnlySet<string> Scopes, string KeyPrefix = "")
 {
     /// <summary>The caller of <paramref name="user"/>; throws when the request was not authenticated with a key.</summary>
     public static ApiCaller Of(ClaimsPrincipal user) => new(
         Guid.Parse(user.FindFirst(ApiKeyAuthenticationHandler.ClientIdClaim)?.Value ?? throw new InvalidOperationException("No API client.")),
         user.Identity?.Name ?? "",
-        user.FindAll(ApiScopes.ClaimType).Select(c => c.Value).ToHashSet(StringComparer.Ordinal));
+        user.FindAll(ApiScopes.ClaimType).Select(c => c.Value).ToHashSet(StringComparer.Ordinal),
+        user.FindFirst(ApiKeyAuthenticationHandler.KeyPrefixClaim)?.Value ?? "");
 
     /// <summary>Who a task created by this client names as its requester.</summary>
-    public string RequestedBy => "api:" + Name;
+    public string RequestedBy => Engine.Gates.ApiActors.Of(Name);
+
+    /// <summary>This key, as the engine's decision rule and audit know it.</summary>
+    public Engine.Gates.DecidingClient AsDecidingClient => new(ClientId, Name, KeyPrefix);
 
     /// <summary>Whether the caller has <paramref name="scope"/>.</summary>
     public bool Has(string scope) => Scopes.Contains(scope);

@@ -12,8 +12,10 @@ public sealed record ApiKeySummary(Guid Id, string Name, string Prefix, IReadOnl
 public sealed record CreatedApiKey(ApiKeySummary Summary, string Key);
 
 /// <summary>Creates, lists and revokes the API keys agents and integrations call with.</summary>
-public sealed class ApiKeys(IDbContextFactory<PortalDbContext> contexts, TimeProvider clock)
+public sealed class ApiKeys(IDbContextFactory<PortalDbContext> contexts, TimeProvider clock, Security.AccessSignals signals)
 {
+    private const string SeededBy = "seed";
+
     /// <summary>The longest client name.</summary>
     public const int MaxNameLength = 200;
 
@@ -37,11 +39,15 @@ public sealed class ApiKeys(IDbContextFactory<PortalDbContext> contexts, TimePro
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (await db.ApiClients.AnyAsync(c => c.KeyPrefix == prefix, cancellationToken))
         {
+            // A seeded key takes the scopes configured now (the demo key once held tasks:decide too).
+            var configured = string.Join(' ', ApiScopes.Parse(string.Join(' ', scopes)));
+            await db.ApiClients.Where(c => c.KeyPrefix == prefix && c.CreatedBy == SeededBy && c.Scopes != configured)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Scopes, configured), cancellationToken);
             return true;
         }
         try
         {
-            await AddAsync(name, scopes, "seed", prefix, ApiKeyFormat.Hash(secret), cancellationToken);
+            await AddAsync(name, scopes, SeededBy, prefix, ApiKeyFormat.Hash(secret), cancellationToken);
         }
         catch (DbUpdateException)
         {
@@ -58,13 +64,18 @@ public sealed class ApiKeys(IDbContextFactory<PortalDbContext> contexts, TimePro
         return clients.OrderByDescending(c => c.CreatedAt).Select(ToSummary).ToList();
     }
 
-    /// <summary>Revokes a key at once; false when there is no such key or it was revoked already.</summary>
+    /// <summary>Revokes a key at once (its hub connections are closed); false when there is no such key or it was revoked already.</summary>
     public async Task<bool> RevokeAsync(Guid id, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.ApiClients.Where(c => c.Id == id && c.RevokedAt == null)
+        var revoked = await db.ApiClients.Where(c => c.Id == id && c.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.RevokedAt, now), cancellationToken) == 1;
+        if (revoked)
+        {
+            signals.KeyRevoked(id);
+        }
+        return revoked;
     }
 
     private async Task<ApiClient> AddAsync(string name, IEnumerable<string> scopes, string? createdBy, string prefix, string hash, CancellationToken cancellationToken)

@@ -13,7 +13,7 @@ internal sealed partial class DemoApiKeySeeder(ApiKeys keys, IConfiguration conf
         }
         try
         {
-            if (!await keys.EnsureAsync("demo agent", key, [ApiScopes.TasksWrite, ApiScopes.TasksDecide, ApiScopes.Read], cancellationToken))
+            if (!await keys.EnsureAsync("demo agent", key, [ApiScopes.TasksWrite, ApiScopes.Read], cancellationToken))
             {
                 LogBadKey(Setting);
             }

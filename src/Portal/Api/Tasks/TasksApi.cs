@@ -1,11 +1,9 @@
 using System.Text.Json.Nodes;
 using ApprovalPortal.Data;
-using ApprovalPortal.Data.Identity;
 using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Engine.Gates;
 using ApprovalPortal.Portal.Api.Keys;
 using ApprovalPortal.Portal.Components.Editing;
-using ApprovalPortal.Portal.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -67,7 +65,7 @@ public static class TasksApi
             .AddEndpointFilter<Idempotency>()
             .WithName("DecideTask")
             .WithSummary("Decide a task on a reviewer's behalf")
-            .WithDescription("For integrations (a chat tool, a ticket system) that record what a reviewer decided there. The reviewer must be an active user who may see the task.")
+            .WithDescription("For integrations (a chat tool, a ticket system) that record what a reviewer decided there. The reviewer must be an active user with the role Reviewer, Manager or Admin who may see the task; no key of the client that created the task, or started its workflow, may decide it.")
             .Accepts<DecideTaskRequest>("application/json")
             .Produces<DecideTaskResponse>()
             .ProducesValidationProblem()
@@ -133,7 +131,7 @@ public static class TasksApi
     }
 
     private static async Task<IResult> DecideAsync(Guid id, HttpContext http, IDbContextFactory<PortalDbContext> contexts, TaskDecisions decisions,
-        UserDirectory directory, CancellationToken ct)
+        CancellationToken ct)
     {
         var (bytes, problem) = await ApiBody.ReadAsync(http);
         if (problem is not null)
@@ -171,12 +169,6 @@ public static class TasksApi
         {
             return ApiProblems.NotFound("task");
         }
-        var reviewer = await directory.FindAsync(body.Reviewer!, ct);
-        if (reviewer is not { IsActive: true }
-            || !new Viewer(reviewer.UserName, reviewer.Groups, reviewer.Roles.Contains(PortalRole.Admin)).CanSee(task))
-        {
-            return Refused($"{body.Reviewer} is not an active user who may decide this task.");
-        }
         if (body.Payload is { } payload && task.SchemaJson is not null)
         {
             var load = await PayloadSchema.LoadAsync(task.SchemaJson, ct);
@@ -191,8 +183,9 @@ public static class TasksApi
         }
         var result = await decisions.DecideAsync(new DecideTask
         {
-            TaskId = id, Reviewer = reviewer.UserName, Verb = body.Verb!.Value, Payload = body.Payload, Comment = body.Comment, Text = body.Text,
-            Choice = body.Choice, ProposalRevision = body.ProposalRevision, Source = DecisionSource.Api,
+            // Who may be named, and that this key's client did not ask for the task, is the engine's rule.
+            TaskId = id, Reviewer = body.Reviewer!, Verb = body.Verb!.Value, Payload = body.Payload, Comment = body.Comment, Text = body.Text,
+            Choice = body.Choice, ProposalRevision = body.ProposalRevision, Source = DecisionSource.Api, Client = ApiCaller.Of(http.User).AsDecidingClient,
         }, ct);
         return result switch
         {

@@ -26,7 +26,7 @@ public static class SampleCases
             [new Receipt("INV-22871", 2350.00m, "Cyberport")], "EC-2025-0145")),
         Claim(new ExpenseClaim("sofia.martins", 318.75m, "CHF", "lodging", "Two nights at Hotel Bern for the customer workshop",
             [new Receipt("H-3321", 318.75m, "Hotel Bern")], "EC-2025-0146"),
-            SampleDecision.Approve("martin.keller")),
+            SampleDecision.Approve("sam.okafor")),
 
         Reply("SUP-3301", new CustomerMessage("Maria Lopez", "maria.lopez@example.com", "Broken lamp in my delivery",
             "Hi, my order 10-4471 arrived yesterday but the glass shade of the lamp is cracked. Can you help?"),
@@ -42,10 +42,10 @@ public static class SampleCases
 
         Change(new DataChangeRequest("INC-4821", "priya.raman", "crm", "public.customers", "customer_id", "48213", "email",
             "jon.smith@exmaple.com", "jon.smith@example.com", "A typo in the domain makes every invoice to this customer bounce; the customer confirmed the address by phone."),
-            SampleDecision.Approve("dana.kowalski"), SampleDecision.Approve("li.wei")),
+            SampleDecision.Approve("sam.okafor"), SampleDecision.Approve("elena.fischer")),
         Change(new DataChangeRequest("INC-4833", "omar.haddad", "billing", "invoices", "invoice_no", "INV-2024-11873", "status",
             "open", "void", "The invoice was issued twice for order 10-4390; the duplicate INV-2024-11874 has been paid."),
-            SampleDecision.Approve("dana.kowalski")),
+            SampleDecision.Approve("sam.okafor")),
         Change(new DataChangeRequest("CHG-1207", "lena.schmidt", "inventory", "stock_items", "sku", "SKU-88123", "quantity_on_hand",
             "-4", "0", "A failed stock-take import left negative stock, which blocks picking in warehouse 2.")),
     ];
