@@ -86,7 +86,8 @@ public static class PortalHosting
         app.MapHangfireDashboardWithAuthorizationPolicy(PortalPolicies.Operate, "/hangfire",
             new DashboardOptions { Authorization = [], AppPath = "/workflows", DashboardTitle = "ApprovalPortal jobs" },
             app.Services.GetRequiredService<JobStorage>());
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // The security headers' policy already says frame-ancestors 'none'; Blazor's own ('self') would be a second policy.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 }
