@@ -91,7 +91,8 @@ public static class ApiServiceCollectionExtensions
         api.MapTasksApi();
         api.MapWorkflowsApi();
         app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference(o => o.WithTitle("ApprovalPortal agent API")).AllowAnonymous();
+        // Scalar's default fonts come from its CDN; the page keeps to this site (and its Content-Security-Policy).
+        app.MapScalarApiReference(o => { o.WithTitle("ApprovalPortal agent API"); o.DefaultFonts = false; }).AllowAnonymous();
         return app;
     }
 }
