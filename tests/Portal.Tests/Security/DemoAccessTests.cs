@@ -99,11 +99,13 @@ public sealed class DemoAccessTests
         using var forged = new HttpRequestMessage(HttpMethod.Get, "/api/v1/tasks");
         forged.Headers.Add("X-Forwarded-For", "127.0.0.1");
         var forgedAnswer = await client.SendAsync(forged, Cancel);
+        var hub = await client.PostAsync("/hubs/portal/negotiate?negotiateVersion=1", null, Cancel);
 
         Assert.Equal(HttpStatusCode.OK, local.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, remote.StatusCode);
         Assert.Contains("answer only requests from this machine", await remote.Content.ReadAsStringAsync(Cancel));
         Assert.Equal(HttpStatusCode.Unauthorized, forgedAnswer.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, hub.StatusCode);
     }
 
     [Fact]
@@ -135,6 +137,20 @@ public sealed class DemoAccessTests
         Assert.NotNull(demo.RevokedAt);
         Assert.Contains(logs.Messages, m => m.Level == LogLevel.Warning
             && m.Text.Contains("Production start: revoked the seeded demo API key 'demo agent' (prefix demo)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ForwardedHeaders_WithAProxyThatIsNotAnAddress_RefusesToStart_AndSaysWhich()
+    {
+        await using var portal = new PortalFactory(new Dictionary<string, string?>
+        {
+            ["Database:DataFolder"] = PortalFactory.NewDataFolder(), ["ForwardedHeaders:KnownProxies:0"] = "proxy.internal",
+        });
+
+        var error = Record.Exception(() => portal.CreateClient());
+
+        Assert.NotNull(error);
+        Assert.Contains("'proxy.internal' is not an IP address", error.GetBaseException().Message + error.Message);
     }
 
     private static async Task<HttpStatusCode> SignInPageAsync(PortalFactory portal, string forwardedFor)
