@@ -8,11 +8,12 @@ using ApprovalPortal.Data.Outbox;
 using ApprovalPortal.Data.Providers;
 using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Data.Workflows;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace ApprovalPortal.Data;
 
-public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbContext(options)
+public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<WorkflowDefinition> WorkflowDefinitions => Set<WorkflowDefinition>();
     public DbSet<WorkflowInstance> WorkflowInstances => Set<WorkflowInstance>();
@@ -41,6 +42,9 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<DashboardQueueFact> DashboardQueueFacts => Set<DashboardQueueFact>();
     public DbSet<DashboardToolFact> DashboardToolFacts => Set<DashboardToolFact>();
     public DbSet<DashboardCompletionFact> DashboardCompletionFacts => Set<DashboardCompletionFact>();
+
+    /// <summary>The Data Protection key ring every node shares (cookies, antiforgery tokens).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -11,6 +12,10 @@ public sealed class PortalFactory(IReadOnlyDictionary<string, string?> settings,
     : WebApplicationFactory<Program>
 {
     private const string SeedSetting = "Seed:SampleWorkflows";
+
+    /// <summary>The remote address of every request the in-process host receives (the test server sets none): this
+    /// machine unless a test says otherwise. No traffic leaves the process.</summary>
+    public System.Net.IPAddress? RemoteAddress { get; set; } = System.Net.IPAddress.Loopback;
 
     /// <summary>The embedded default: SQLite in a fresh data folder that does not exist yet.</summary>
     public static PortalFactory Embedded(out string dataFolder)
@@ -85,9 +90,23 @@ public sealed class PortalFactory(IReadOnlyDictionary<string, string?> settings,
         {
             builder.UseSetting(key, value);
         }
+        builder.ConfigureTestServices(s => s.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(new RemoteAddressFilter(this)));
         if (services is not null)
         {
             builder.ConfigureTestServices(services);
         }
+    }
+
+    private sealed class RemoteAddressFilter(PortalFactory factory) : Microsoft.AspNetCore.Hosting.IStartupFilter
+    {
+        public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, then) =>
+            {
+                context.Connection.RemoteIpAddress ??= factory.RemoteAddress;
+                return then(context);
+            });
+            next(app);
+        };
     }
 }

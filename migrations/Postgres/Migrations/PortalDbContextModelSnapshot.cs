@@ -1251,6 +1251,25 @@ namespace ApprovalPortal.Migrations.Postgres.Migrations
                     b.ToTable("WorkflowInstances");
                 });
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
+                });
+
             modelBuilder.Entity("ApprovalPortal.Data.Dashboard.DashboardCompletionFact", b =>
                 {
                     b.HasOne("ApprovalPortal.Data.Dashboard.DashboardHour", null)

@@ -1251,6 +1251,25 @@ namespace ApprovalPortal.Migrations.SqlServer.Migrations
                     b.ToTable("WorkflowInstances");
                 });
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
+                });
+
             modelBuilder.Entity("ApprovalPortal.Data.Dashboard.DashboardCompletionFact", b =>
                 {
                     b.HasOne("ApprovalPortal.Data.Dashboard.DashboardHour", null)

@@ -1232,6 +1232,23 @@ namespace ApprovalPortal.Migrations.Sqlite.Migrations
                     b.ToTable("WorkflowInstances");
                 });
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
+                });
+
             modelBuilder.Entity("ApprovalPortal.Data.Dashboard.DashboardCompletionFact", b =>
                 {
                     b.HasOne("ApprovalPortal.Data.Dashboard.DashboardHour", null)

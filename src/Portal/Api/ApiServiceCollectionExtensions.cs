@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Threading.RateLimiting;
 using ApprovalPortal.Portal.Api.Keys;
 using ApprovalPortal.Portal.Api.Tasks;
 using ApprovalPortal.Portal.Api.Workflows;
@@ -14,8 +12,6 @@ namespace ApprovalPortal.Portal.Api;
 /// <summary>The agent REST API: API keys, <c>/api/v1</c>, its limits, the OpenAPI document and the reference page.</summary>
 public static class ApiServiceCollectionExtensions
 {
-    private const string RateLimitPolicy = "api-key";
-
     /// <summary>Adds the API's services. Needs the portal's authentication (it adds a scheme to it).</summary>
     public static WebApplicationBuilder AddAgentApi(this WebApplicationBuilder builder)
     {
@@ -34,32 +30,13 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<CreateTaskValidation>();
         services.AddSingleton<DecisionWaits>();
         services.AddSingleton<Idempotency>();
-        if (builder.Environment.IsDevelopment())
-        {
-            services.AddHostedService<DemoApiKeySeeder>();
-        }
+        // Seeds the demo key in Development, revokes it anywhere else.
+        services.AddHostedService<DemoApiKeySeeder>();
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
-        services.AddRateLimiter(limiter =>
-        {
-            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.OnRejected = async (context, ct) =>
-            {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
-                context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                await ApiProblems.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "Too many requests",
-                    $"This API key made too many requests; try again in {Math.Ceiling(retryAfter.TotalSeconds)} s.");
-            };
-            limiter.AddPolicy(RateLimitPolicy, context =>
-            {
-                var perMinute = context.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.RequestsPerMinute;
-                var client = context.User.FindFirst(ApiKeyAuthenticationHandler.ClientIdClaim)?.Value ?? "anonymous";
-                return RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true,
-                });
-            });
-        });
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<FailedKeyAttempts>();
+        services.AddRateLimiter(PortalRateLimits.Configure);
         services.AddOpenApi("v1", options =>
         {
             // The document describes the agent API only, not the portal's own sign-in endpoints.
@@ -110,11 +87,12 @@ public static class ApiServiceCollectionExtensions
     public static WebApplication MapAgentApi(this WebApplication app)
     {
         app.UseRateLimiter();
-        var api = app.MapGroup("/api/v1").RequireRateLimiting(RateLimitPolicy);
+        var api = app.MapGroup("/api/v1").RequireRateLimiting(PortalRateLimits.ApiKeyPolicy);
         api.MapTasksApi();
         api.MapWorkflowsApi();
         app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference(o => o.WithTitle("ApprovalPortal agent API")).AllowAnonymous();
+        // Scalar's default fonts come from its CDN; the page keeps to this site (and its Content-Security-Policy).
+        app.MapScalarApiReference(o => { o.WithTitle("ApprovalPortal agent API"); o.DefaultFonts = false; }).AllowAnonymous();
         return app;
     }
 }

@@ -12,6 +12,7 @@ using ApprovalPortal.Portal.Tasks;
 using ApprovalPortal.Portal.Webhooks;
 using ApprovalPortal.Portal.Workflows;
 using Hangfire;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
 using MudBlazor.Services;
 
@@ -26,6 +27,9 @@ public static class PortalHosting
         builder.AddPortalAuthentication();
         builder.AddAgentApi();
         builder.Services.AddApprovalData(builder.Configuration, builder.Environment.ContentRootPath);
+        // One key ring for every node and restart: cookies and antiforgery tokens stay valid across them.
+        builder.Services.AddDataProtection().SetApplicationName("ApprovalPortal").PersistKeysToDbContext<PortalDbContext>();
+        builder.Services.AddPortalForwardedHeaders(builder.Configuration);
         builder.Services.AddApprovalEngine(builder.Configuration).AddSampleAgents();
         builder.Services.AddSampleSeeding(builder.Configuration);
         builder.Services.AddLiveUpdates();
@@ -51,6 +55,8 @@ public static class PortalHosting
     {
         await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(app.Lifetime.ApplicationStopping);
 
+        app.UsePortalForwardedHeaders();
+        app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
@@ -80,7 +86,8 @@ public static class PortalHosting
         app.MapHangfireDashboardWithAuthorizationPolicy(PortalPolicies.Operate, "/hangfire",
             new DashboardOptions { Authorization = [], AppPath = "/workflows", DashboardTitle = "ApprovalPortal jobs" },
             app.Services.GetRequiredService<JobStorage>());
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // The security headers' policy already says frame-ancestors 'none'; Blazor's own ('self') would be a second policy.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Identity.Web;
@@ -49,6 +50,8 @@ public static class PortalAuthentication
         var mode = ResolveMode(builder.Configuration, builder.Environment);
         var services = builder.Services;
         services.AddSingleton(new SignInSettings(mode));
+        services.AddOptions<DemoAccessOptions>().BindConfiguration(DemoAccessOptions.Section).ValidateOnStart();
+        services.AddSingleton<DemoAccess>();
         if (mode == SignInMode.EntraId)
         {
             services.AddAuthentication(OpenIdConnectDefaults.AuthenticationScheme)
@@ -103,10 +106,7 @@ public static class PortalAuthentication
     public static IEndpointRouteBuilder MapPortalAccount(this IEndpointRouteBuilder app)
     {
         var account = app.MapGroup("/account");
-        account.MapGet("/challenge", (string? returnUrl, SignInSettings settings) => settings.Mode == SignInMode.EntraId
-                ? Results.Challenge(new AuthenticationProperties { RedirectUri = LocalOrHome(returnUrl) }, [OpenIdConnectDefaults.AuthenticationScheme])
-                : Results.Redirect("/account/signin"))
-            .AllowAnonymous();
+        account.MapGet("/challenge", Challenge).AllowAnonymous();
         account.MapPost("/signout", (SignInSettings settings, [FromForm] string? returnUrl) => Results.SignOut(
                 new AuthenticationProperties { RedirectUri = settings.Mode == SignInMode.EntraId ? "/" : "/account/signin" },
                 settings.Mode == SignInMode.EntraId
@@ -133,10 +133,18 @@ public static class PortalAuthentication
         return Task.CompletedTask;
     }
 
-    /// <summary>Only addresses on this site are followed after sign-in; anything else goes home.</summary>
+    /// <summary>The answer of <c>/account/challenge</c>: with Entra ID a challenge that comes back to
+    /// <paramref name="returnUrl"/> when it is on this site, else the demo sign-in page.</summary>
+    public static IResult Challenge(string? returnUrl, SignInSettings settings) => settings.Mode == SignInMode.EntraId
+        ? Results.Challenge(new AuthenticationProperties { RedirectUri = LocalOrHome(returnUrl) }, [OpenIdConnectDefaults.AuthenticationScheme])
+        : Results.Redirect("/account/signin");
+
+    /// <summary>Only addresses on this site are followed after sign-in; anything else goes home. The framework's check
+    /// refuses <c>//host</c>, <c>/\host</c> and control characters (<c>/%09/evil.example</c>, which browsers read as
+    /// <c>//evil.example</c>); it runs again on the address decoded once more, so an encoded-twice address that a later
+    /// decoding would turn into one of those is refused too.</summary>
     public static string LocalOrHome(string? returnUrl) =>
-        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
-            && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
-            ? returnUrl
+        RedirectHttpResult.IsLocalUrl(returnUrl) && RedirectHttpResult.IsLocalUrl(Uri.UnescapeDataString(returnUrl!))
+            ? returnUrl!
             : "/";
 }

@@ -175,16 +175,31 @@ public sealed partial class WebhookDispatcher(
         attempt.CancelAfter(options.Value.Timeout);
         try
         {
-            using var response = await http.CreateClient(HttpClientName).SendAsync(request, attempt.Token);
-            return response.IsSuccessStatusCode
-                ? ((int)response.StatusCode, null)
-                : ((int)response.StatusCode, $"The receiver answered {(int)response.StatusCode} {response.ReasonPhrase}.");
+            using var response = await http.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token);
+            var code = (int)response.StatusCode;
+            // Only the status is kept: the receiver's text (or a redirect's target) is not ours to show.
+            return response.IsSuccessStatusCode ? (code, null)
+                : code is >= 300 and < 400 ? (code, $"The receiver answered {code}; redirects are not followed.")
+                : (code, $"The receiver answered {code}.");
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return (null, ex is TaskCanceledException ? $"No answer within {options.Value.Timeout.TotalSeconds:0} s." : ex.Message);
+            return (null, ShortError(ex));
         }
     }
+
+    // A short, fixed text per kind of failure: no addresses, ports or socket messages, so the delivery log cannot be
+    // used to map what answers where.
+    private string ShortError(Exception ex) => ex switch
+    {
+        TaskCanceledException => $"No answer within {options.Value.Timeout.TotalSeconds:0} s.",
+        HttpRequestException { InnerException: OutboundAddressRefusedException } =>
+            "Refused: the host is or resolves to a loopback, private or link-local address.",
+        HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } => "The host name could not be resolved.",
+        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => "Could not connect to the receiver.",
+        HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } => "The TLS handshake with the receiver failed.",
+        _ => "The request to the receiver failed.",
+    };
 
     private TimeSpan Backoff(int attempts)
     {

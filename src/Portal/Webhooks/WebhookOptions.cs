@@ -17,4 +17,8 @@ public sealed class WebhookOptions
 
     /// <summary>How long one attempt may take. Default 10 s.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Hosts (names or addresses, as written in the URL) the portal may call although they are or resolve to a
+    /// loopback, private or link-local address, e.g. an integration inside the company network. Default none.</summary>
+    public string[] AllowedPrivateHosts { get; set; } = [];
 }

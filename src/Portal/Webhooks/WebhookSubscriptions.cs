@@ -13,7 +13,7 @@ public sealed record SubscriptionResult(WebhookSubscription? Subscription, strin
 
 /// <summary>Webhook subscriptions, managed by admins; every change is audited and switches the engine's event recording
 /// on or off (events are recorded only while someone listens).</summary>
-public sealed class WebhookSubscriptions(IDbContextFactory<PortalDbContext> contexts, IntegrationOutbox outbox, TimeProvider clock)
+public sealed class WebhookSubscriptions(IDbContextFactory<PortalDbContext> contexts, IntegrationOutbox outbox, OutboundGuard guard, TimeProvider clock)
 {
     /// <summary>Every subscription, newest first.</summary>
     public async Task<IReadOnlyList<WebhookSubscription>> ListAsync(CancellationToken cancellationToken = default)
@@ -45,6 +45,10 @@ public sealed class WebhookSubscriptions(IDbContextFactory<PortalDbContext> cont
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || url.Length > 2000)
         {
             return new(null, "The URL must be an absolute http or https address.");
+        }
+        if (guard.RefusalAtSave(url) is { } refusal)
+        {
+            return new(null, refusal);
         }
         if (events.Count == 0)
         {

@@ -25,7 +25,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public Uri Url { get; private set; } = null!;
 
-    public static async Task<WebhookReceiver> StartAsync(int failFirst)
+    /// <summary>Starts a receiver; with <paramref name="redirectTo"/> it answers every request with a 307 to there.</summary>
+    public static async Task<WebhookReceiver> StartAsync(int failFirst, Uri? redirectTo = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -36,6 +37,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
             using var reader = new StreamReader(request.Body);
             var body = await reader.ReadToEndAsync();
             receiver.Requests.Enqueue(new Received(request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body));
+            if (redirectTo is not null)
+            {
+                return Results.Redirect(redirectTo.ToString(), permanent: false, preserveMethod: true);
+            }
             var attempt = receiver._attempts.AddOrUpdate(request.Headers["X-ApprovalPortal-Delivery"].ToString(), 1, (_, n) => n + 1);
             return attempt <= receiver._failFirst ? Results.StatusCode(503) : Results.Ok();
         });

@@ -18,6 +18,8 @@ public sealed class WebhookTests : IAsyncLifetime
         ["Database:DataFolder"] = PortalFactory.NewDataFolder(),
         ["Webhooks:PollInterval"] = "00:00:00.100",
         ["Webhooks:FirstRetryDelay"] = "00:00:00.200",
+        // The receivers run on 127.0.0.1, which webhooks refuse unless it is allowed.
+        ["Webhooks:AllowedPrivateHosts:0"] = "127.0.0.1",
     });
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using ApprovalPortal.Data;
 using ApprovalPortal.Portal.Live;
+using ApprovalPortal.Portal.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,7 @@ namespace ApprovalPortal.Portal.Api.Keys;
 /// <summary>Authenticates programs by the <c>X-Api-Key</c> header: the prefix finds the client, the secret's hash must
 /// match (constant time), a revoked key is refused. The principal carries the client's id, name and scopes.</summary>
 public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    IDbContextFactory<PortalDbContext> contexts, TimeProvider clock) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    IDbContextFactory<PortalDbContext> contexts, FailedKeyAttempts failures, DemoAccess demo, TimeProvider clock) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     /// <summary>The scheme's name.</summary>
     public const string SchemeName = "ApiKey";
@@ -29,6 +30,8 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
     public const string KeyPrefixClaim = "approvalportal/api-key-prefix";
 
     private static readonly TimeSpan TouchEvery = TimeSpan.FromMinutes(1);
+    private const string RefusalItem = "approvalportal/api-key-refusal";
+    private const string BlockedItem = "approvalportal/api-key-blocked";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -38,9 +41,15 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
         {
             return AuthenticateResult.NoResult();
         }
+        // An address that keeps presenting bad keys is answered 429 before any key is looked up or hashed.
+        if (failures.IsBlocked(Context))
+        {
+            Context.Items[BlockedItem] = true;
+            return AuthenticateResult.Fail("Too many failed API key attempts from this address.");
+        }
         if (values.Count != 1 || !ApiKeyFormat.TryParse(values[0], out var prefix, out var secret))
         {
-            return AuthenticateResult.Fail("The API key is not valid.");
+            return Failed("The API key is not valid.");
         }
         await using var db = await contexts.CreateDbContextAsync(Context.RequestAborted);
         var client = await db.ApiClients.AsNoTracking().SingleOrDefaultAsync(c => c.KeyPrefix == prefix, Context.RequestAborted);
@@ -48,11 +57,15 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
         var matches = ApiKeyFormat.Matches(secret, client?.KeyHash ?? new string('0', 64));
         if (client is null || !matches)
         {
-            return AuthenticateResult.Fail("The API key is not valid.");
+            return Failed("The API key is not valid.");
         }
         if (client.RevokedAt is not null)
         {
-            return AuthenticateResult.Fail("The API key was revoked.");
+            return Failed("The API key was revoked.");
+        }
+        if (client.CreatedBy == ApiKeys.SeededBy && !demo.Allows(Context))
+        {
+            return Failed(DemoAccess.Refusal);
         }
         var now = clock.GetUtcNow().UtcDateTime;
         if (client.LastUsedAt is null || client.LastUsedAt < now - TouchEvery)
@@ -72,13 +85,30 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
+    private AuthenticateResult Failed(string reason)
+    {
+        failures.Record(Context);
+        Context.Items[RefusalItem] = reason;
+        return AuthenticateResult.Fail(reason);
+    }
+
     private bool IsHubRequest => Request.Path.StartsWithSegments(PortalHub.Path, StringComparison.OrdinalIgnoreCase);
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        WriteProblemAsync(StatusCodes.Status401Unauthorized, "Unauthorized",
-            Request.Headers.ContainsKey(Header) || IsHubRequest && Request.Query.ContainsKey(QueryParameter)
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        if (Context.Items.ContainsKey(BlockedItem))
+        {
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = ((int)FailedKeyAttempts.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return ApiProblems.WriteAsync(Context, StatusCodes.Status429TooManyRequests, "Too many requests",
+                $"Too many failed API key attempts from this address; try again in {FailedKeyAttempts.RetryAfter.TotalSeconds:0} s.");
+        }
+        return WriteProblemAsync(StatusCodes.Status401Unauthorized, "Unauthorized",
+            Context.Items[RefusalItem] as string == DemoAccess.Refusal ? DemoAccess.Refusal
+            : Request.Headers.ContainsKey(Header) || IsHubRequest && Request.Query.ContainsKey(QueryParameter)
                 ? "The API key is not valid or was revoked."
                 : $"This endpoint needs an API key in the {Header} header.");
+    }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden", "The API key does not have the scope this endpoint needs.");

@@ -19,6 +19,9 @@ public sealed class ApiKeys(IDbContextFactory<PortalDbContext> contexts, TimePro
     /// <summary>The longest client name.</summary>
     public const int MaxNameLength = 200;
 
+    /// <summary>Who a configured (seeded) key, such as the Development demo key, was created by.</summary>
+    public const string SeededBy = "seed";
+
     /// <summary>Creates a key for <paramref name="name"/> with the known scopes among <paramref name="scopes"/>.</summary>
     /// <exception cref="ArgumentException">No name, a name too long, or no known scope.</exception>
     public async Task<CreatedApiKey> CreateAsync(string name, IEnumerable<string> scopes, string? createdBy, CancellationToken cancellationToken = default)
@@ -76,6 +79,21 @@ public sealed class ApiKeys(IDbContextFactory<PortalDbContext> contexts, TimePro
             signals.KeyRevoked(id);
         }
         return revoked;
+    }
+
+    /// <summary>Revokes every seeded key still valid (the Development demo key, once the database serves elsewhere)
+    /// and returns them.</summary>
+    public async Task<IReadOnlyList<ApiKeySummary>> RevokeSeededAsync(CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var seeded = await db.ApiClients.AsNoTracking().Where(c => c.CreatedBy == SeededBy && c.RevokedAt == null).ToListAsync(cancellationToken);
+        if (seeded.Count > 0)
+        {
+            await db.ApiClients.Where(c => c.CreatedBy == SeededBy && c.RevokedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.RevokedAt, now), cancellationToken);
+        }
+        return seeded.Select(ToSummary).ToList();
     }
 
     private async Task<ApiClient> AddAsync(string name, IEnumerable<string> scopes, string? createdBy, string prefix, string hash, CancellationToken cancellationToken)

@@ -6,12 +6,13 @@ using ApprovalPortal.Engine.Definitions;
 using ApprovalPortal.Engine.Gates;
 using ApprovalPortal.Portal.Api.Keys;
 using ApprovalPortal.Portal.Components.Editing;
+using ApprovalPortal.Portal.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace ApprovalPortal.Portal.Api.Tasks;
 
 /// <summary>Checks a task request field by field (every problem at once, named by field) and turns it into the engine's request.</summary>
-public sealed class CreateTaskValidation(IDbContextFactory<PortalDbContext> contexts, TimeProvider clock)
+public sealed class CreateTaskValidation(IDbContextFactory<PortalDbContext> contexts, OutboundGuard outbound, TimeProvider clock)
 {
     /// <summary>The longest title.</summary>
     public const int MaxTitle = 500;
@@ -70,6 +71,10 @@ public sealed class CreateTaskValidation(IDbContextFactory<PortalDbContext> cont
             || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
         {
             Add("callbackUrl", $"An absolute http or https address of at most {MaxUrl} characters.");
+        }
+        else if (body.CallbackUrl is not null && outbound.RefusalAtSave(body.CallbackUrl) is { } refusal)
+        {
+            Add("callbackUrl", refusal);
         }
         var needsProposal = body.Kind is TaskKind.Approve or TaskKind.EditAndApprove;
         if (needsProposal && body.ProposedAction is null)
