@@ -125,7 +125,7 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
 }
 
 /// <summary>The API client behind a request authenticated with <see cref="ApiKeyAuthenticationHandler"/>.</summary>
-public sealed record ApiCaller(Guid ClientId, string Name, IReadOnlySet<string> Scopes, string KeyPrefix = "")
+public sealed record ApiCaller(Guid ClientId, string Name, IReadOnlySet<string> Scopes, string KeyPrefix)
 {
     /// <summary>The caller of <paramref name="user"/>; throws when the request was not authenticated with a key.</summary>
     public static ApiCaller Of(ClaimsPrincipal user) => new(
