@@ -14,7 +14,6 @@ public sealed record CreatedApiKey(ApiKeySummary Summary, string Key);
 /// <summary>Creates, lists and revokes the API keys agents and integrations call with.</summary>
 public sealed class ApiKeys(IDbContextFactory<PortalDbContext> contexts, TimeProvider clock, Security.AccessSignals signals)
 {
-    private const string SeededBy = "seed";
 
     /// <summary>The longest client name.</summary>
     public const int MaxNameLength = 200;
