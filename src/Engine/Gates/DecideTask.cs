@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ApprovalPortal.Data.Tasks;
+using ApprovalPortal.Engine.Client;
 
 namespace ApprovalPortal.Engine.Gates;
 
@@ -45,6 +46,9 @@ public sealed record DecideTask
 
     /// <summary>Where the decision came from. Default the portal.</summary>
     public DecisionSource Source { get; init; } = DecisionSource.Portal;
+
+    /// <summary>The caller's idempotency key: its record is written in the same commit as the effect. Default none.</summary>
+    public IdempotencyClaim? Idempotency { get; init; }
 }
 
 /// <summary>The answer to a decision.</summary>

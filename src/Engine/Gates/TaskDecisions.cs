@@ -215,6 +215,10 @@ public sealed class TaskDecisions
                 payloadHash = updated.ApprovedPayloadHash, source = command.Source,
             }, now);
         }
+        if (command.Idempotency is { } claim)
+        {
+            statements.AddRange(Statements.RecordIdempotency(claim, decision.Id, now));
+        }
         DecisionResult result = closes
             ? new DecisionResult.Decided(decision.Id, outcome)
             : new DecisionResult.VoteRecorded(decision.Id, approvals, task.RequiredApprovals);
