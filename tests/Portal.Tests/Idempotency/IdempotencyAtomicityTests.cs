@@ -117,6 +117,39 @@ public sealed class IdempotencyAtomicityTests
 
     [Theory]
     [MemberData(nameof(ApiPortal.Providers), MemberType = typeof(ApiPortal))]
+    public async Task StartAndSignal_CommitsTookButTheirAnswersWereLost_OneInstanceAndOneSignal(DatabaseProvider provider)
+    {
+        var seam = new AmbiguousCommits();
+        await using var portal = ApiPortal.Start(provider, services: seam.Install);
+        var client = await portal.ClientWithAsync(ApiScopes.WorkflowsWrite, ApiScopes.Read);
+        var start = $$"""{"definition":"{{SignalWaitWorkflow.DefinitionName}}","input":{"subject":"lost answers"},"businessKey":"LOST-1"}""";
+
+        seam.Arm(nameof(Data.PortalDbContext.WorkflowInstances));
+        var started = await client.SendAsync(Post("/api/v1/workflows", start, "start-lost-1"), Cancel);
+        var startedAgain = await client.SendAsync(Post("/api/v1/workflows", start, "start-lost-1"), Cancel);
+        Guid id;
+        await using (var db = portal.Db())
+        {
+            id = (await db.WorkflowInstances.SingleAsync(i => i.BusinessKey == "LOST-1", Cancel)).Id;
+        }
+        Assert.All([started, startedAgain], a => Assert.Equal((HttpStatusCode.Created, $"/api/v1/workflows/{id}"), (a.StatusCode, a.Headers.Location?.OriginalString)));
+        await portal.SettledAsync(id);
+
+        seam.Arm(nameof(Data.PortalDbContext.PendingSignals));
+        var signalled = await client.SendAsync(Post($"/api/v1/workflows/{id}/signals/{SignalWaitWorkflow.Signal}", """{"payload":{"n":1}}""", "signal-lost-1"), Cancel);
+        var signalledAgain = await client.SendAsync(Post($"/api/v1/workflows/{id}/signals/{SignalWaitWorkflow.Signal}", """{"payload":{"n":1}}""", "signal-lost-1"), Cancel);
+
+        Assert.Equal(2, seam.Injected);
+        Assert.All([signalled, signalledAgain], a => Assert.Equal(HttpStatusCode.Accepted, a.StatusCode));
+        await using (var db = portal.Db())
+        {
+            Assert.Equal(1, await db.PendingSignals.CountAsync(p => p.InstanceId == id, Cancel));
+            Assert.Equal(1, await db.WorkflowEvents.CountAsync(e => e.InstanceId == id && e.Type == Data.Workflows.WorkflowEventType.SignalReceived, Cancel));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(ApiPortal.Providers), MemberType = typeof(ApiPortal))]
     public async Task CreateTask_SameKeySentTwiceAtOnce_OneTaskAndBothAnsweredWithIt(DatabaseProvider provider)
     {
         await using var portal = ApiPortal.Start(provider);
