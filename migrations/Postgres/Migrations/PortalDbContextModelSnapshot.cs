@@ -421,6 +421,9 @@ namespace ApprovalPortal.Migrations.Postgres.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
+                    b.Property<Guid?>("ResourceId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("ResponseJson")
                         .HasColumnType("jsonb");
 

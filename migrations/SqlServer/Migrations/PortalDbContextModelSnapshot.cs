@@ -421,6 +421,9 @@ namespace ApprovalPortal.Migrations.SqlServer.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("nvarchar(128)");
 
+                    b.Property<Guid?>("ResourceId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<string>("ResponseJson")
                         .HasColumnType("nvarchar(max)");
 

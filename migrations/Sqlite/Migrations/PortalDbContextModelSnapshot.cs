@@ -412,6 +412,9 @@ namespace ApprovalPortal.Migrations.Sqlite.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ResourceId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ResponseJson")
                         .HasColumnType("TEXT");
 

@@ -25,6 +25,9 @@ public sealed record StartWorkflow
 
     /// <summary>The new instance's id, when the caller wants to know it beforehand (to watch it). Default: a new one.</summary>
     public Guid? InstanceId { get; init; }
+
+    /// <summary>The caller's idempotency key: its record is written in the same commit as the effect. Default none.</summary>
+    public IdempotencyClaim? Idempotency { get; init; }
 }
 
 /// <summary>Why a start was refused.</summary>

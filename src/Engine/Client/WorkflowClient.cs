@@ -74,6 +74,7 @@ public sealed class WorkflowClient
             Statements.AppendEvent(row.Id, 1, WorkflowEventType.Started, null, request.StartedBy, now, null,
                 JsonSerializer.Serialize(new { request.BusinessKey, definition = definition.Name, definition.Version }, EngineJson.Options)),
             Statements.InsertCheckpoint(row.Id, 1, "(start)", definition.StartStep, stateJson, now),
+            .. request.Idempotency is { } claim ? Statements.RecordIdempotency(claim, row.Id, now) : [],
         ]);
         if (!result.IsCommitted)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ApprovalPortal.Data.Tasks;
+using ApprovalPortal.Engine.Client;
 
 namespace ApprovalPortal.Engine.Gates;
 
@@ -54,6 +55,9 @@ public sealed record DecideTask
     /// <summary>Roles the reviewer's own sign-in carries from the identity provider (Entra ID app roles); they count with
     /// the portal directory's roles. Ignored for a decision made by a key. Default none.</summary>
     public IReadOnlyCollection<string> SignInRoles { get; init; } = [];
+
+    /// <summary>The caller's idempotency key: its record is written in the same commit as the effect. Default none.</summary>
+    public IdempotencyClaim? Idempotency { get; init; }
 }
 
 /// <summary>The answer to a decision.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ApprovalPortal.Data.Tasks;
+using ApprovalPortal.Engine.Client;
 using ApprovalPortal.Engine.Definitions;
 using ApprovalPortal.Engine.Execution;
 using ApprovalPortal.Engine.Integration;
@@ -27,6 +28,9 @@ public sealed record ExternalTaskRequest
 
     /// <summary>Where the agent wants to hear of the decision (stored only). Default none.</summary>
     public string? CallbackUrl { get; init; }
+
+    /// <summary>The caller's idempotency key: its record is written in the same commit as the effect. Default none.</summary>
+    public IdempotencyClaim? Idempotency { get; init; }
 }
 
 /// <summary>The answer to <see cref="ExternalTasks.OpenAsync"/>.</summary>
@@ -85,6 +89,10 @@ public sealed class ExternalTasks
         var statements = new List<SqlStatement> { Statements.InsertTask(task) };
         var timer = StepPlanner.AddEscalationTimer(statements, task, escalation, now);
         _outbox.Add(statements, IntegrationEventTypes.TaskCreated, null, StepPlanner.TaskCreatedData(task, null), now);
+        if (request.Idempotency is { } claim)
+        {
+            statements.AddRange(Statements.RecordIdempotency(claim, task.Id, now));
+        }
         var result = await _committer.CommitAsync(statements);
         if (!result.IsCommitted)
         {

@@ -228,6 +228,10 @@ public sealed class TaskDecisions
                 payloadHash = updated.ApprovedPayloadHash, source = command.Source, apiClient = command.Client?.Name,
             }, now);
         }
+        if (command.Idempotency is { } claim)
+        {
+            statements.AddRange(Statements.RecordIdempotency(claim, decision.Id, now));
+        }
         DecisionResult result = closes
             ? new DecisionResult.Decided(decision.Id, outcome)
             : new DecisionResult.VoteRecorded(decision.Id, approvals, task.RequiredApprovals);

@@ -1,3 +1,5 @@
+using ApprovalPortal.Engine.Client;
+
 namespace ApprovalPortal.Engine.Interventions;
 
 /// <summary>The answer to an intervention.</summary>
@@ -16,4 +18,9 @@ public abstract record CommandResult
 /// <summary>Who intervenes and why; every intervention is recorded with both.</summary>
 /// <param name="Actor">The operator's user name.</param>
 /// <param name="Reason">Why; required.</param>
-public sealed record Intervention(string Actor, string Reason);
+public sealed record Intervention(string Actor, string Reason)
+{
+    /// <summary>The caller's idempotency key: its record (naming the instance acted on) is written in the same commit as
+    /// the intervention. Default none.</summary>
+    public IdempotencyClaim? Idempotency { get; init; }
+}

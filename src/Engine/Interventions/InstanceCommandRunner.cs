@@ -27,8 +27,10 @@ internal sealed class InstanceCommandRunner(
     public IDbContextFactory<PortalDbContext> Contexts => contexts;
 
     public async Task<CommandResult> RunAsync(Guid instanceId, Intervention? intervention,
-        Func<InstanceRow, PortalDbContext, DateTime, Task<CommandPlan?>> plan, Func<InstanceRow, string?> refusal, CancellationToken cancellationToken)
+        Func<InstanceRow, PortalDbContext, DateTime, Task<CommandPlan?>> plan, Func<InstanceRow, string?> refusal, CancellationToken cancellationToken,
+        IdempotencyClaim? idempotency = null)
     {
+        idempotency ??= intervention?.Idempotency;
         if (intervention is not null && (string.IsNullOrWhiteSpace(intervention.Actor) || string.IsNullOrWhiteSpace(intervention.Reason)))
         {
             return new CommandResult.Refused("An intervention needs the operator's name and a reason.");
@@ -47,9 +49,10 @@ internal sealed class InstanceCommandRunner(
                 return new CommandResult.Refused(reason);
             }
             CommandPlan? planned;
+            var now = clock.GetUtcNow().UtcDateTime;
             try
             {
-                planned = await plan(row, db, clock.GetUtcNow().UtcDateTime);
+                planned = await plan(row, db, now);
             }
             catch (CommandRefusedException refused)
             {
@@ -59,7 +62,9 @@ internal sealed class InstanceCommandRunner(
             {
                 return new CommandResult.Refused("Nothing to do.");
             }
-            var result = await committer.CommitAsync(planned.Statements);
+            var result = await committer.CommitAsync(idempotency is null
+                ? planned.Statements
+                : [.. planned.Statements, .. Statements.RecordIdempotency(idempotency, planned.ResultId ?? planned.Row.Id, now)]);
             if (result.Status == CommitStatus.Conflict)
             {
                 continue;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ApprovalPortal.Data.Workflows;
+using ApprovalPortal.Engine.Client;
 using ApprovalPortal.Engine.Execution;
 using ApprovalPortal.Engine.Storage;
 
@@ -23,12 +24,19 @@ public sealed class Signals
     public Task<CommandResult> SendAsync(Guid instanceId, string name, JsonElement? payload, string sentBy, CancellationToken cancellationToken = default) =>
         SendAsync(instanceId, name, payload, sentBy, null, cancellationToken);
 
+    /// <summary>Delivers signal <paramref name="name"/> with <paramref name="payload"/>, writing the record of
+    /// <paramref name="idempotency"/> (naming the instance) in the same commit.</summary>
+    public Task<CommandResult> SendAsync(Guid instanceId, string name, JsonElement? payload, string sentBy, IdempotencyClaim? idempotency,
+        CancellationToken cancellationToken = default) =>
+        SendAsync(instanceId, name, payload, sentBy, null, cancellationToken, idempotency);
+
     /// <summary>An operator delivers signal <paramref name="name"/> with <paramref name="payload"/> by hand: an intervention,
     /// so it needs a reason, which the log records with the signal.</summary>
     public Task<CommandResult> SendAsync(Guid instanceId, string name, JsonElement? payload, Intervention by, CancellationToken cancellationToken = default) =>
         SendAsync(instanceId, name, payload, by.Actor, by, cancellationToken);
 
-    private Task<CommandResult> SendAsync(Guid instanceId, string name, JsonElement? payload, string sentBy, Intervention? by, CancellationToken cancellationToken) =>
+    private Task<CommandResult> SendAsync(Guid instanceId, string name, JsonElement? payload, string sentBy, Intervention? by, CancellationToken cancellationToken,
+        IdempotencyClaim? idempotency = null) =>
         _runner.RunAsync(instanceId, by, (row, _, now) =>
         {
             var sequence = row.LastSequence + 1;
@@ -49,5 +57,5 @@ public sealed class Signals
             ], changed, Run: waiting));
         }, row => string.IsNullOrWhiteSpace(name) ? "A signal needs a name."
             : InstanceCommandRunner.IsFinished(row.Status) || row.Status == WorkflowStatus.Failed && row.CompletedAt is not null
-                ? $"The instance is {row.Status}; it takes no more signals." : null, cancellationToken);
+                ? $"The instance is {row.Status}; it takes no more signals." : null, cancellationToken, idempotency);
 }

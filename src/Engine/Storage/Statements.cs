@@ -195,4 +195,25 @@ internal static partial class Statements
             new("kind", SqlValue.Text(kind)), new("payload", SqlValue.Text(payloadJson)), new("instanceId", SqlValue.Id(instanceId)),
             new("at", SqlValue.Time(at)),
         ]);
+
+    /// <summary>The record of a command's first answer under an idempotency key, in the command's own commit; an expired
+    /// record of the same key goes first. A live one makes the INSERT fail on the unique key, which discards the commit.</summary>
+    public static IEnumerable<SqlStatement> RecordIdempotency(Client.IdempotencyClaim claim, Guid resourceId, DateTime at)
+    {
+        yield return new SqlStatement(
+            """
+            DELETE FROM "IdempotencyRecords" WHERE "ApiClientId" = @clientId AND "Key" = @key AND "ExpiresAt" <= @at
+            """,
+            [new("clientId", SqlValue.Id(claim.ClientId)), new("key", SqlValue.Text(claim.Key)), new("at", SqlValue.Time(at))]);
+        yield return new SqlStatement(
+            """
+            INSERT INTO "IdempotencyRecords" ("ApiClientId", "Key", "RequestHash", "StatusCode", "ResourceId", "CreatedAt", "ExpiresAt")
+            VALUES (@clientId, @key, @requestHash, @statusCode, @resourceId, @at, @expiresAt)
+            """,
+            [
+                new("clientId", SqlValue.Id(claim.ClientId)), new("key", SqlValue.Text(claim.Key)), new("requestHash", SqlValue.Text(claim.RequestHash)),
+                new("statusCode", SqlValue.Int(claim.StatusCode)), new("resourceId", SqlValue.Id(resourceId)), new("at", SqlValue.Time(at)),
+                new("expiresAt", SqlValue.Time(claim.ExpiresAt)),
+            ]);
+    }
 }

@@ -6,6 +6,7 @@ using ApprovalPortal.Portal.Dashboard;
 using ApprovalPortal.Portal.Delegations;
 using ApprovalPortal.Portal.Inbox;
 using ApprovalPortal.Portal.Live;
+using ApprovalPortal.Portal.Retention;
 using ApprovalPortal.Portal.Samples;
 using ApprovalPortal.Portal.Security;
 using ApprovalPortal.Portal.Tasks;
@@ -44,6 +45,7 @@ public static class PortalHosting
         builder.Services.AddDelegations();
         builder.Services.AddAdministration();
         builder.Services.AddWebhooks();
+        builder.Services.AddRetention();
         builder.Services.AddPortalHealthChecks();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();

@@ -31,7 +31,7 @@ public sealed class ApiPortal : IAsyncDisposable
 
     public IServiceProvider Services => Factory.Services;
 
-    public static ApiPortal Start(DatabaseProvider provider, IDictionary<string, string?>? extra = null)
+    public static ApiPortal Start(DatabaseProvider provider, IDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
     {
         var settings = new Dictionary<string, string?>(extra ?? new Dictionary<string, string?>());
         string? database = null;
@@ -51,7 +51,11 @@ public sealed class ApiPortal : IAsyncDisposable
             settings["Database:DataFolder"] = PortalFactory.NewDataFolder();
         }
         // The signal workflow is there for the workflow endpoints' tests; the samples (expense-claim) always are.
-        var portal = new ApiPortal(new PortalFactory(settings, services => services.AddSingleton<IWorkflowDefinitionSource, SignalWaitWorkflow>()), database);
+        var portal = new ApiPortal(new PortalFactory(settings, collection =>
+        {
+            collection.AddSingleton<IWorkflowDefinitionSource, SignalWaitWorkflow>();
+            services?.Invoke(collection);
+        }), database);
         _ = portal.Factory.Server; // start it (migrations, seeders) now
         return portal;
     }

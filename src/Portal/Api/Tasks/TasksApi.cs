@@ -23,7 +23,7 @@ public static class TasksApi
 
         tasks.MapPost("/", CreateAsync)
             .RequireAuthorization(ApiScopes.Policy(ApiScopes.TasksWrite))
-            .AddEndpointFilter<Idempotency>()
+            .Idempotent(StatusCodes.Status201Created, ReplayCreatedAsync)
             .WithName("CreateTask")
             .WithSummary("Ask for approval: create a human task")
             .WithDescription("Opens a task in the reviewers' inbox (its assignee's, or its candidate group's). Send an Idempotency-Key header to make retries safe.")
@@ -62,7 +62,7 @@ public static class TasksApi
 
         tasks.MapPost("/{id:guid}/decision", DecideAsync)
             .RequireAuthorization(ApiScopes.Policy(ApiScopes.TasksDecide))
-            .AddEndpointFilter<Idempotency>()
+            .Idempotent(StatusCodes.Status200OK, ReplayDecisionAsync)
             .WithName("DecideTask")
             .WithSummary("Decide a task on a reviewer's behalf")
             .WithDescription("For integrations (a chat tool, a ticket system) that record what a reviewer decided there. The reviewer must be an active user with the role Reviewer, Manager or Admin who may see the task; no key of the client that created the task, or started its workflow, may decide it.")
@@ -91,7 +91,7 @@ public static class TasksApi
         {
             return TypedResults.ValidationProblem(errors);
         }
-        return await external.OpenAsync(request, ct) switch
+        return await external.OpenAsync(request with { Idempotency = Idempotency.ClaimOf(http) }, ct) switch
         {
             ExternalTaskResult.Opened opened => TypedResults.Created($"/api/v1/tasks/{opened.Task.Id}", TaskView.From(opened.Task)),
             ExternalTaskResult.Refused refused => ApiProblems.Problem(StatusCodes.Status422UnprocessableEntity, "Task refused", refused.Reason),
@@ -186,6 +186,7 @@ public static class TasksApi
             // Who may be named, and that this key's client did not ask for the task, is the engine's rule.
             TaskId = id, Reviewer = body.Reviewer!, Verb = body.Verb!.Value, Payload = body.Payload, Comment = body.Comment, Text = body.Text,
             Choice = body.Choice, ProposalRevision = body.ProposalRevision, Source = DecisionSource.Api, Client = ApiCaller.Of(http.User).AsDecidingClient,
+            Idempotency = Idempotency.ClaimOf(http),
         }, ct);
         return result switch
         {
@@ -211,6 +212,30 @@ public static class TasksApi
         }
         await using var db = await contexts.CreateDbContextAsync(ct);
         return TypedResults.Ok(await query.RunAsync(db, ApiCaller.Of(http.User).ClientId, ct));
+    }
+
+    /// <summary>A repeated create whose first answer was not stored: the task as it is now.</summary>
+    private static async Task<IResult?> ReplayCreatedAsync(IdempotentReplay replay) =>
+        await replay.Db.HumanTasks.AsNoTracking().SingleOrDefaultAsync(t => t.Id == replay.ResourceId, replay.Cancellation) is { } task
+            ? TypedResults.Created($"/api/v1/tasks/{task.Id}", TaskView.From(task))
+            : null;
+
+    /// <summary>A repeated decision whose first answer was not stored: that decision's answer, counted as it was made
+    /// (approvals up to it; an approval short of the quorum was a vote).</summary>
+    private static async Task<IResult?> ReplayDecisionAsync(IdempotentReplay replay)
+    {
+        var decision = await replay.Db.Decisions.AsNoTracking().SingleOrDefaultAsync(d => d.Id == replay.ResourceId, replay.Cancellation);
+        var task = decision is null ? null
+            : await replay.Db.HumanTasks.AsNoTracking().Include(t => t.Decisions).SingleOrDefaultAsync(t => t.Id == decision.TaskId, replay.Cancellation);
+        if (decision is null || task is null)
+        {
+            return null;
+        }
+        static bool Approves(TaskOutcome outcome) => outcome is TaskOutcome.Approved or TaskOutcome.EditedAndApproved;
+        var approvals = task.Decisions.Count(d => d.DecidedAt <= decision.DecidedAt && Approves(d.Outcome));
+        return Approves(decision.Outcome) && decision.Source != DecisionSource.Escalation && approvals < task.RequiredApprovals
+            ? TypedResults.Ok(new DecideTaskResponse("voteRecorded", decision.Id, null, approvals, task.RequiredApprovals))
+            : TypedResults.Ok(new DecideTaskResponse("decided", decision.Id, decision.Outcome, null, null));
     }
 
     private static IResult Refused(string reason) => ApiProblems.Problem(StatusCodes.Status422UnprocessableEntity, "Decision refused", reason);

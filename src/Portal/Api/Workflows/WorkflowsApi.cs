@@ -33,7 +33,8 @@ public static class WorkflowsApi
 
         workflows.MapPost("/", StartAsync)
             .RequireAuthorization(ApiScopes.Policy(ApiScopes.WorkflowsWrite))
-            .AddEndpointFilter<Idempotency>()
+            .Idempotent(StatusCodes.Status201Created, async replay => await ViewAsync(replay.Db, replay.ResourceId, replay.Cancellation) is { } view
+                ? TypedResults.Created($"/api/v1/workflows/{view.Id}", view) : null)
             .WithName("StartWorkflow")
             .WithSummary("Start a workflow")
             .WithDescription("Starts an instance of a registered definition with `input` as its state; it runs at once. Send an Idempotency-Key header to make retries safe.")
@@ -62,7 +63,8 @@ public static class WorkflowsApi
 
         workflows.MapPost("/{id:guid}/signals/{name}", SignalAsync)
             .RequireAuthorization(ApiScopes.Policy(ApiScopes.WorkflowsWrite))
-            .AddEndpointFilter<Idempotency>()
+            .Idempotent(StatusCodes.Status202Accepted, replay => Task.FromResult<IResult?>(TypedResults.Accepted($"/api/v1/workflows/{replay.ResourceId}",
+                new SignalAccepted(replay.ResourceId, (string)replay.Http.Request.RouteValues["name"]!))))
             .WithName("SignalWorkflow")
             .WithSummary("Send a signal")
             .WithDescription("An instance waiting for the signal `name` goes on with the payload; otherwise the signal is queued for it. The body may be empty.")
@@ -85,7 +87,8 @@ public static class WorkflowsApi
         workflows.MapPost($"/{{id:guid}}/{verb}", (Guid id, HttpContext http, InstanceCommands commands, IDbContextFactory<PortalDbContext> contexts,
                 CancellationToken ct) => InterveneAsync(id, http, contexts, (by, token) => command(commands, id, by, token), ct))
             .RequireAuthorization(ApiScopes.Policy(ApiScopes.WorkflowsWrite))
-            .AddEndpointFilter<Idempotency>()
+            .Idempotent(StatusCodes.Status200OK, async replay => await ViewAsync(replay.Db, replay.ResourceId, replay.Cancellation) is { } view
+                ? TypedResults.Ok(view) : null)
             .WithName(name)
             .WithSummary(summary)
             .WithDescription(description + $" A reason (1 to {MaxReason} characters) is required; it is recorded in the instance's log with the API client as the actor.")
@@ -144,7 +147,7 @@ public static class WorkflowsApi
             id = await client.StartAsync(new StartWorkflow
             {
                 Definition = definition.Name, Version = definition.Version, Input = body.Input!.Value, BusinessKey = body.BusinessKey,
-                Priority = body.Priority ?? 0, StartedBy = ApiCaller.Of(http.User).RequestedBy,
+                Priority = body.Priority ?? 0, StartedBy = ApiCaller.Of(http.User).RequestedBy, Idempotency = Idempotency.ClaimOf(http),
             });
         }
         catch (WorkflowStartException ex)
@@ -218,7 +221,7 @@ public static class WorkflowsApi
             }
             payload = body!.Payload;
         }
-        return await signals.SendAsync(id, name, payload, ApiCaller.Of(http.User).RequestedBy, ct) switch
+        return await signals.SendAsync(id, name, payload, ApiCaller.Of(http.User).RequestedBy, Idempotency.ClaimOf(http), ct) switch
         {
             CommandResult.Done => TypedResults.Accepted($"/api/v1/workflows/{id}", new SignalAccepted(id, name)),
             CommandResult.NotFound => ApiProblems.NotFound("workflow"),
@@ -244,7 +247,7 @@ public static class WorkflowsApi
         {
             return ApiProblems.Validation("reason", $"Required: why, in 1 to {MaxReason} characters.");
         }
-        var result = await command(new Intervention(ApiCaller.Of(http.User).RequestedBy, body.Reason.Trim()), ct);
+        var result = await command(new Intervention(ApiCaller.Of(http.User).RequestedBy, body.Reason.Trim()) { Idempotency = Idempotency.ClaimOf(http) }, ct);
         if (result is CommandResult.Done)
         {
             await using var db = await contexts.CreateDbContextAsync(ct);
