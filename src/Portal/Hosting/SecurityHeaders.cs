@@ -22,7 +22,8 @@ public static class SecurityHeaders
                 : "";
         return app.Use((context, next) =>
         {
-            var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+            // Hex, a subset of the nonce grammar that HTML never escapes (a base64 "+" is written as &#x2B; in the page).
+            var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
             context.Items[NonceItem] = nonce;
             var headers = context.Response.Headers;
             headers.ContentSecurityPolicy = Policy(context.Request.Path, nonce, signOutTarget);

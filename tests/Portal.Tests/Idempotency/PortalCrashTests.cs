@@ -111,7 +111,7 @@ public sealed class PortalCrashTests
         }
     }
 
-    /// <summary>Sends the request until the portal answers it (a refused connection, a cut one, a timeout or a 5xx is sent
+    /// <summary>Sends the request until the portal answers it (a refused connection, a cut one, a timeout, a 429 or a 5xx is sent
     /// again with the same key and body).</summary>
     private static async Task<(int Status, JsonElement Body)> UntilAnsweredAsync(HttpClient client, string path, string body, string key,
         CancellationToken cancellationToken)
@@ -124,7 +124,8 @@ public sealed class PortalCrashTests
                 using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
                 request.Headers.Add("Idempotency-Key", key);
                 using var response = await client.SendAsync(request, cancellationToken);
-                if ((int)response.StatusCode < 500)
+                // A 429 (the key's rate limit) is a "not now": sent again like a refused connection.
+                if ((int)response.StatusCode < 500 && response.StatusCode != System.Net.HttpStatusCode.TooManyRequests)
                 {
                     if (response.Headers.Contains("Idempotent-Replayed"))
                     {
