@@ -12,9 +12,11 @@ public interface IJobScheduler
     bool IsRunJobPending(string jobId);
 
     /// <summary>Fires timer <paramref name="timerId"/> after <paramref name="delay"/> (a wake-up, a retry, an escalation).
-    /// A delay, not a time: the engine's clock (TimeProvider) need not be the job runner's.</summary>
+    /// A delay, not a time: the engine's clock (TimeProvider) need not be the job runner's. Called after the commit that
+    /// made the timer, so it should not throw: the sweeper schedules a timer that was missed.</summary>
     void ScheduleTimer(Guid timerId, TimeSpan delay);
 
-    /// <summary>Claims runnable instances from the database now (work of other nodes, or due after a wait).</summary>
+    /// <summary>Claims runnable instances from the database now (work of other nodes, or due after a wait). Should not
+    /// throw: the sweeper claims what this missed.</summary>
     void ClaimNow();
 }

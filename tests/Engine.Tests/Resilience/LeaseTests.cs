@@ -92,6 +92,18 @@ public sealed class LeaseTests(ProviderDatabases databases) : IClassFixture<Prov
         Assert.Equal(TimeSpan.FromMinutes(5), engine.Get<Tools.ToolBreakers>().CallTimeout);
     }
 
+    [Theory]
+    [InlineData("Engine:ToolCallTimeout", "00:00:00")]
+    [InlineData("Engine:ModelCallTimeout", "-00:00:01")]
+    [InlineData("Engine:LeaseDuration", "00:00:00.100")]
+    public async Task EngineOptions_WithACallTimeoutOrLeaseThatCannotWork_StopTheStart_NamingTheSetting(string key, string value)
+    {
+        var database = await databases.GetAsync(DatabaseProvider.Sqlite);
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => EngineHost.StartAsync(database, settings: new Dictionary<string, string?> { [key] = value }));
+        Assert.Contains(key, error.Message);
+    }
+
     private static Action<EngineBuilder> Engine(SlowTool tool) =>
         e => e.AddWorkflow<SlowToolWorkflow>().Services.AddSingleton<Tools.IWorkflowTool>(tool);
 
