@@ -119,7 +119,7 @@ internal sealed partial class InstanceRunner(
         var commit = await committer.CommitAsync(steps.Length == 1 ? steps[0].Plan.Statements : [.. steps.SelectMany(s => s.Plan.Statements)]);
         if (!commit.IsCommitted)
         {
-            LogStepNotCommitted(steps[0].Plan.Row.Id, string.Join(", ", steps.Select(s => s.Step)), commit.Status, commit.Error?.GetType().Name);
+            LogStepNotCommitted(steps[0].Plan.Row.Id, string.Join(", ", steps.Select(s => s.Step)), commit.Status, commit.Error?.Message);
             if (commit.Status == CommitStatus.Refused)
             {
                 await OpenIncidentAsync(run.Committed, steps, commit);

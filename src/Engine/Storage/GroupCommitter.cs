@@ -19,6 +19,7 @@ internal sealed partial class GroupCommitter(SqlDialect dialect, EngineDiagnosti
 
     /// <summary>How long commits queued before a stop may still take to be stored.</summary>
     internal static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
+
     private readonly Channel<CommitRequest> _queue = Channel.CreateUnbounded<CommitRequest>(new() { SingleReader = true });
     private readonly Dictionary<string, DbCommand> _prepared = new(StringComparer.Ordinal);
     private DbConnection? _connection;

@@ -49,6 +49,9 @@ public sealed class SlowTool : IWorkflowTool
     /// <summary>The delay of the n-th call (1-based); null for <see cref="Delay"/>.</summary>
     public Func<int, TimeSpan?>? DelayOf { get; set; }
 
+    /// <summary>Appended to every receipt the tool returns (say, a NUL character).</summary>
+    public string ReceiptSuffix { get; set; } = "";
+
     /// <summary>Whether a call stops waiting when its token is cancelled.</summary>
     public bool HonoursCancellation { get; set; } = true;
 
@@ -74,7 +77,7 @@ public sealed class SlowTool : IWorkflowTool
         {
             var delay = DelayOf?.Invoke(number) ?? Delay;
             await Task.Delay(delay, HonoursCancellation ? cancellationToken : CancellationToken.None);
-            return JsonSerializer.SerializeToElement(new { receipt = "r-" + call.IdempotencyKey[..8] });
+            return JsonSerializer.SerializeToElement(new { receipt = "r-" + call.IdempotencyKey[..8] + ReceiptSuffix });
         }
         finally
         {

@@ -56,4 +56,30 @@ public sealed class UncommittableStepTests(ProviderDatabases databases) : IClass
         Assert.Equal(WorkflowStatus.Failed, (await after.WorkflowInstances.SingleAsync(i => i.Id == id, Cancel)).Status);
         await InterventionTests.AssertGapFreeAsync(database, id);
     }
+
+    // Pitfall: a tool result the database refuses was never recorded, so every retry of the step called the tool again.
+    [Fact]
+    public async Task ToolResultTheDatabaseRefuses_OnPostgres_OpensAnIncidentAtOnce_WithoutCallingAgain()
+    {
+        var database = await databases.GetAsync(DatabaseProvider.Postgres);
+        var tool = new SlowTool { Delay = TimeSpan.Zero, ReceiptSuffix = "\u0000" };
+        await using var engine = await EngineHost.StartAsync(database,
+            e => e.AddWorkflow<SlowToolWorkflow>().Services.AddSingleton<Tools.IWorkflowTool>(tool));
+        var id = Guid.CreateVersion7();
+        await engine.Get<WorkflowClient>().StartAsync(new StartWorkflow
+        {
+            Definition = SlowToolWorkflow.DefinitionName, InstanceId = id, Input = SlowToolWorkflow.Input("refused-result"),
+        });
+
+        var failed = await Eventually.StatusAsync(database, id, WorkflowStatus.Failed, Patience, "the unrecordable call opens an incident");
+
+        Assert.Equal(1, Assert.Single(tool.Calls).Value);
+        await using var db = database.CreateContext();
+        var incident = await db.Incidents.AsNoTracking().SingleAsync(i => i.InstanceId == id, Cancel);
+        Assert.Contains("could not be stored", incident.Error);
+        Assert.DoesNotContain("22P05", incident.Error);
+        Assert.Equal(1, incident.Attempts);
+        Assert.Equal(1, await db.WorkflowEvents.CountAsync(e => e.InstanceId == id && e.Type == WorkflowEventType.StepFailed, Cancel));
+        Assert.Equal(incident.Error, failed.Error);
+    }
 }
