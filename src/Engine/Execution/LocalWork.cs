@@ -87,22 +87,21 @@ internal sealed partial class LocalWork : IDisposable
         }
     }
 
-    /// <summary>Asks for a run job unless one is asked for or running. False if asking failed.</summary>
-    private bool EnsureRunJob()
+    /// <summary>Asks for a run job unless one is asked for or running, or the node stops.</summary>
+    private void EnsureRunJob()
     {
         RunJobTicket ticket;
         lock (_gate)
         {
             if (_ticket is not null || _stopped)
             {
-                return true;
+                return;
             }
             ticket = _ticket = new RunJobTicket(_clock.GetUtcNow());
         }
         try
         {
             ticket.JobId = _scheduler.StartRunJob();
-            return true;
         }
         catch (Exception ex)
         {
@@ -114,7 +113,6 @@ internal sealed partial class LocalWork : IDisposable
                 }
             }
             LogStartFailed(ex, WatchdogPeriod);
-            return false;
         }
     }
 
