@@ -51,6 +51,45 @@ public sealed class LeaseTests(ProviderDatabases databases) : IClassFixture<Prov
         await InterventionTests.AssertGapFreeAsync(database, id);
     }
 
+    // Pitfall: a claim did not bump the version, so a run whose lease had run out and been taken by another node could
+    // still call its tool and commit over the new owner's run.
+    [Theory]
+    [MemberData(nameof(Providers.Runnable), MemberType = typeof(Providers))]
+    public async Task RunWhoseLeaseWasTakenByAnotherNode_NeitherCallsNorCommits_AndTheNewOwnerRunsItOnce(DatabaseProvider provider)
+    {
+        var database = await databases.GetAsync(provider);
+        var tool = new SlowTool { Delay = TimeSpan.Zero };
+        var yearly = new Dictionary<string, string?> { ["Engine:SweepCron"] = "0 0 1 1 *" };
+        await using var first = await EngineHost.StartAsync(database, Engine(tool), new Dictionary<string, string?>(yearly) { ["Engine:LeaseDuration"] = "00:00:02" });
+        await using var portal = await EngineHost.StartAsync(database, Engine(tool), new Dictionary<string, string?>
+        {
+            ["Engine:RunJobServer"] = "false", ["Engine:JobStorage"] = "InMemory",
+        });
+        var id = Guid.CreateVersion7();
+        await portal.Get<WorkflowClient>().StartAsync(new StartWorkflow
+        {
+            Definition = SlowToolWorkflow.DefinitionName, InstanceId = id, Input = SlowToolWorkflow.Input("taken"),
+        });
+        var stale = Assert.Single(await first.Get<Claimer>().ClaimAsync(1, Cancel));
+        await using var second = await EngineHost.StartAsync(database, Engine(tool), yearly);
+        await Task.Delay(TimeSpan.FromSeconds(2.5), Cancel);
+        var taken = Assert.Single(await second.Get<Claimer>().ClaimAsync(1, Cancel));
+        Assert.True(taken.Version > stale.Version, "a claim bumps the version");
+
+        await first.Get<InstanceRunner>().RunAsync(stale, Cancel);
+
+        Assert.Empty(tool.Calls);
+        await using (var db = database.CreateContext())
+        {
+            var row = await db.WorkflowInstances.AsNoTracking().SingleAsync(i => i.Id == id, Cancel);
+            Assert.Equal((taken.Version, taken.LeaseOwner, WorkflowStatus.Running), (row.Version, row.LeaseOwner, row.Status));
+        }
+        await second.Get<InstanceRunner>().RunAsync(taken, Cancel);
+        await Eventually.StatusAsync(database, id, WorkflowStatus.Completed, Patience, "the new owner completes it");
+        Assert.Equal(1, Assert.Single(tool.Calls).Value);
+        await InterventionTests.AssertGapFreeAsync(database, id);
+    }
+
     // Pitfall: tool calls had no timeout, so a hung tool held its step (and its instance) for ever.
     [Theory]
     [MemberData(nameof(Providers.Runnable), MemberType = typeof(Providers))]
