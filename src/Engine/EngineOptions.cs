@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace ApprovalPortal.Engine;
 
 /// <summary>The "Engine" configuration section.</summary>
-public sealed class EngineOptions
+public sealed class EngineOptions : IValidatableObject
 {
     /// <summary>The configuration section.</summary>
     public const string Section = "Engine";
@@ -15,6 +15,13 @@ public sealed class EngineOptions
 
     /// <summary>How long a claim on an instance lasts without a commit; after that another node may take it. Default 30 s.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long one tool call may take before it is given up and its step fails (and is retried by its policy).
+    /// Generous, since a call may legitimately take minutes; the lease is kept while it runs. Default 5 min.</summary>
+    public TimeSpan ToolCallTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long one model call may take before it is given up and its step fails (and is retried by its policy). Default 5 min.</summary>
+    public TimeSpan ModelCallTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Steps one instance may take in one run before it yields to others. Default 100.</summary>
     [Range(1, 100_000)]
@@ -41,6 +48,23 @@ public sealed class EngineOptions
     /// <summary>Hangfire worker threads. Default 10.</summary>
     [Range(1, 200)]
     public int JobWorkers { get; set; } = 10;
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (LeaseDuration < TimeSpan.FromSeconds(1))
+        {
+            yield return new ValidationResult($"Engine:LeaseDuration must be at least 1 second (it is {LeaseDuration}).", [nameof(LeaseDuration)]);
+        }
+        if (ToolCallTimeout <= TimeSpan.Zero || ToolCallTimeout > TimeSpan.FromDays(1))
+        {
+            yield return new ValidationResult($"Engine:ToolCallTimeout must be more than zero and at most a day (it is {ToolCallTimeout}).", [nameof(ToolCallTimeout)]);
+        }
+        if (ModelCallTimeout <= TimeSpan.Zero || ModelCallTimeout > TimeSpan.FromDays(1))
+        {
+            yield return new ValidationResult($"Engine:ModelCallTimeout must be more than zero and at most a day (it is {ModelCallTimeout}).", [nameof(ModelCallTimeout)]);
+        }
+    }
 
     /// <summary>The Hangfire queue of this node's run jobs (a run job must execute where its work is queued).</summary>
     public string NodeQueue => "node-" + new string(NodeName.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray());

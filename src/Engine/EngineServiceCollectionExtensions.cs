@@ -23,6 +23,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Polly;
 
 namespace ApprovalPortal.Engine;
 
@@ -48,7 +49,10 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<DefinitionRegistry>();
         services.AddSingleton<IntegrationOutbox>();
         services.AddSingleton<StepPlanner>();
-        services.AddSingleton<ToolBreakers>();
+        services.AddSingleton(sp => new ToolBreakers(sp.GetRequiredService<TimeProvider>())
+        {
+            CallTimeout = sp.GetRequiredService<IOptions<EngineOptions>>().Value.ToolCallTimeout,
+        });
         services.AddSingleton(sp => new CallServices(
             sp.GetRequiredService<IDbContextFactory<PortalDbContext>>(),
             sp.GetRequiredService<GroupCommitter>(),
@@ -56,9 +60,12 @@ public static class EngineServiceCollectionExtensions
             sp.GetRequiredService<ToolBreakers>(),
             sp.GetRequiredService<IChatClient>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<EngineDiagnostics>()));
+            sp.GetRequiredService<EngineDiagnostics>(),
+            new ResiliencePipelineBuilder { TimeProvider = sp.GetRequiredService<TimeProvider>() }
+                .AddTimeout(sp.GetRequiredService<IOptions<EngineOptions>>().Value.ModelCallTimeout).Build()));
         services.AddSingleton<EscalationPolicies>();
         services.AddSingleton<Escalations>();
+        services.AddSingleton<LeaseKeeper>();
         services.AddSingleton<InstanceRunner>();
         services.AddSingleton<LocalWork>();
         services.AddSingleton<Claimer>();

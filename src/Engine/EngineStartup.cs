@@ -22,6 +22,7 @@ internal sealed partial class EngineStartup(
     DefinitionRegistry definitions,
     Claimer claimer,
     Sweeper sweeper,
+    LocalWork work,
     IRecurringJobManager recurring,
     JobStorageSchema jobSchema,
     JobServer jobServer,
@@ -60,6 +61,7 @@ internal sealed partial class EngineStartup(
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();
+        work.Stop();
         try
         {
             await _retrying.WaitAsync(cancellationToken);

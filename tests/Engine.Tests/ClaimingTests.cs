@@ -59,14 +59,16 @@ public sealed class ClaimingTests(ProviderDatabases databases) : IClassFixture<P
     public async Task TheSameWakeUpDeliveredTwice_ChangesTheInstanceOnce(DatabaseProvider provider)
     {
         var database = await databases.GetAsync(provider);
-        // A worker whose sweeps are a year apart, started first; then a portal-only node starts the instance
-        // and leaves it unleased. Nothing runs it but this test.
+        // A worker whose sweeps are a year apart, started first; then a portal-only node (whose wake-ups reach no worker)
+        // starts the instance and leaves it unleased. Nothing runs it but this test.
         await using var node = await EngineHost.StartAsync(database, settings: new Dictionary<string, string?> { ["Engine:SweepCron"] = "0 0 1 1 *" });
-        await using var portal = await EngineHost.StartAsync(database, settings: new Dictionary<string, string?> { ["Engine:RunJobServer"] = "false" });
+        await using var portal = await EngineHost.StartAsync(database, settings: new Dictionary<string, string?>
+        {
+            ["Engine:RunJobServer"] = "false", ["Engine:JobStorage"] = "InMemory",
+        });
         var id = await ApprovalLoopTests.StartAsync(portal, Guid.CreateVersion7());
-        await using var read = database.CreateContext();
-        var committed = InstanceRow.From(await read.WorkflowInstances.AsNoTracking().SingleAsync(i => i.Id == id, Cancel));
-        var claimed = committed with { LeaseOwner = node.Get<Microsoft.Extensions.Options.IOptions<EngineOptions>>().Value.NodeName };
+        var claimed = Assert.Single(await node.Get<Claimer>().ClaimAsync(1, Cancel));
+        Assert.Equal(id, claimed.Id);
 
         // Two deliveries of the same claimed row, run at once.
         var runner = node.Get<InstanceRunner>();

@@ -87,7 +87,8 @@ public sealed class WorkflowClient
         return row.Id;
     }
 
-    /// <summary>Runs a committed, runnable row here if this node takes work, else wakes the workers.</summary>
+    /// <summary>Runs a committed, runnable row here if this node takes work, else wakes the workers. Never throws:
+    /// the change is committed, and a job that cannot be enqueued now is made up for by the watchdog or the sweeper.</summary>
     internal void Hand(InstanceRow row)
     {
         if (_work.TakesWork)
@@ -96,7 +97,7 @@ public sealed class WorkflowClient
         }
         else
         {
-            _scheduler.ClaimNow();
+            _work.WakeWorkers();
         }
     }
 }

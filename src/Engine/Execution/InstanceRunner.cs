@@ -27,6 +27,7 @@ internal sealed partial class InstanceRunner(
     EngineNotifications notifications,
     IJobScheduler scheduler,
     EscalationPolicies escalations,
+    LeaseKeeper leases,
     TimeProvider clock,
     IOptions<EngineOptions> options,
     ILogger<InstanceRunner> logger)
@@ -41,6 +42,8 @@ internal sealed partial class InstanceRunner(
         }
         var state = JsonSerializer.Deserialize(row.StateJson, definition.StateType, EngineJson.Options)!;
         var pending = new List<(string Step, StepPlan Plan)>();
+        using var lease = leases.Hold(row);
+        var run = new RunProgress(row, lease);
         for (var taken = 0; taken < options.Value.StepBudget; taken++)
         {
             if (!MayRun(row) || cancellationToken.IsCancellationRequested)
@@ -52,7 +55,8 @@ internal sealed partial class InstanceRunner(
             var stepCalls = new StepCalls(calls, row.Id, step.Name, row.CheckpointSequence, cancellationToken,
                 beforeExternalCall: async () =>
                 {
-                    if (!await FlushAsync(pending))
+                    // No external call from a run that is stale: one that could not commit, or whose lease ran out or was taken.
+                    if (!await FlushAsync(pending, run) || !await leases.EnsureAsync(lease))
                     {
                         throw new StaleRunException();
                     }
@@ -84,7 +88,7 @@ internal sealed partial class InstanceRunner(
             pending.Add((step.Name, plan));
             row = plan.Row;
             state = plan.State ?? state;
-            if (stepCalls.MadeExternalCalls && !await FlushAsync(pending))
+            if (stepCalls.MadeExternalCalls && !await FlushAsync(pending, run))
             {
                 return;
             }
@@ -93,18 +97,18 @@ internal sealed partial class InstanceRunner(
         {
             // Out of budget: give the instance back to the queue so others get their turn.
             pending.Add(("(yield)", planner.Yield(row)));
-            if (await FlushAsync(pending))
+            if (await FlushAsync(pending, run))
             {
-                scheduler.ClaimNow();
+                AfterCommit(scheduler.ClaimNow);
             }
             return;
         }
-        await FlushAsync(pending);
+        await FlushAsync(pending, run);
     }
 
     /// <summary>Commits the pending steps as one atomic commit (each keeps its own guard, events and checkpoint),
     /// then tells the world. False if the instance changed meanwhile: nothing of them was written.</summary>
-    private async Task<bool> FlushAsync(List<(string Step, StepPlan Plan)> pending)
+    private async Task<bool> FlushAsync(List<(string Step, StepPlan Plan)> pending, RunProgress run)
     {
         if (pending.Count == 0)
         {
@@ -116,8 +120,14 @@ internal sealed partial class InstanceRunner(
         if (!commit.IsCommitted)
         {
             LogStepNotCommitted(steps[0].Plan.Row.Id, string.Join(", ", steps.Select(s => s.Step)), commit.Status, commit.Error?.Message);
+            if (commit.Status == CommitStatus.Refused)
+            {
+                await OpenIncidentAsync(run.Committed, steps, commit);
+            }
             return false;
         }
+        run.Committed = steps[^1].Plan.Row;
+        run.Lease.Committed(run.Committed);
         foreach (var (name, plan) in steps)
         {
             calls.Diagnostics.StepCommitted(plan.Row.Id, name);
@@ -143,11 +153,59 @@ internal sealed partial class InstanceRunner(
         && row.RunnableAt <= clock.GetUtcNow().UtcDateTime
         && (row.Status == WorkflowStatus.Running || (row.Status == WorkflowStatus.Waiting && row.WaitingForSignal is null));
 
+    /// <summary>The database refused the pending steps for good: running them again would only repeat the refusal (and
+    /// their calls are recorded), so the instance as last committed opens an incident for an operator. A refusal that
+    /// came with a changed instance was a lost version check in disguise (a duplicate sequence): the run just stops.</summary>
+    private async Task OpenIncidentAsync(InstanceRow committed, (string Step, StepPlan Plan)[] steps, CommitResult refused)
+    {
+        await using (var db = await calls.Contexts.CreateDbContextAsync(CancellationToken.None))
+        {
+            var version = await db.WorkflowInstances.AsNoTracking().Where(i => i.Id == committed.Id).Select(i => (long?)i.Version).SingleOrDefaultAsync();
+            if (version != committed.Version)
+            {
+                return;
+            }
+        }
+        var step = committed.CurrentStep ?? steps[0].Step;
+        var plan = planner.Uncommittable(committed, step, UncommittableReason(steps));
+        var commit = await committer.CommitAsync(plan.Statements);
+        if (!commit.IsCommitted)
+        {
+            LogIncidentNotCommitted(committed.Id, step, commit.Status);
+            return;
+        }
+        LogStepUncommittable(refused.Error, committed.Id, step);
+        await notifications.InstanceChangedAsync(new InstanceNotification(plan.Row.Id, plan.Row.DefinitionName, plan.Row.Status, plan.Row.CurrentStep, plan.Row.Version));
+    }
+
+    /// <summary>What the operator reads: short, in the product's words, with nothing of the database's own message.</summary>
+    private static string UncommittableReason((string Step, StepPlan Plan)[] steps) =>
+        steps.Any(s => s.Plan.Statements.Any(HoldsNul))
+            ? "The step's result could not be stored: it holds a NUL character (\\u0000), which the database refuses. Fix the state or the step, then retry."
+            : "The step's result could not be stored: the database refused it. Fix the state or the step, then retry.";
+
+    private static bool HoldsNul(SqlStatement statement) =>
+        statement.Parameters.Any(p => p.Value.Value is string text && (text.Contains('\0', StringComparison.Ordinal) || text.Contains("\\u0000", StringComparison.Ordinal)));
+
+    /// <summary>Hands work to the job scheduler after a commit; a failure is logged, not thrown (what it asked for is
+    /// committed, and the sweeper re-derives timers and claims from the database).</summary>
+    private void AfterCommit(Action schedule)
+    {
+        try
+        {
+            schedule();
+        }
+        catch (Exception ex)
+        {
+            LogScheduleFailed(ex);
+        }
+    }
+
     private async Task AfterCommitAsync(StepPlan plan)
     {
         foreach (var timer in plan.Timers)
         {
-            scheduler.ScheduleTimer(timer.Id, timer.DueAt - clock.GetUtcNow());
+            AfterCommit(() => scheduler.ScheduleTimer(timer.Id, timer.DueAt - clock.GetUtcNow()));
         }
         if (plan.Task is { } task)
         {
@@ -156,12 +214,29 @@ internal sealed partial class InstanceRunner(
         }
     }
 
-    /// <summary>The pending steps could not be committed before an external call: the run is stale and stops.</summary>
+    /// <summary>The pending steps could not be committed before an external call, or the lease is gone: the run is stale and stops.</summary>
     private sealed class StaleRunException : Exception;
+
+    /// <summary>What a run has committed so far, and its hold on the lease.</summary>
+    private sealed class RunProgress(InstanceRow committed, LeaseKeeper.Held lease)
+    {
+        public InstanceRow Committed { get; set; } = committed;
+
+        public LeaseKeeper.Held Lease { get; } = lease;
+    }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Instance {InstanceId} names workflow {Definition} v{Version}, which this node does not know")]
     private partial void LogUnknownDefinition(Guid instanceId, string definition, int version);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Step {Step} of instance {InstanceId} was not committed ({Status}: {Error}); the run stops")]
     private partial void LogStepNotCommitted(Guid instanceId, string step, CommitStatus status, string? error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The database refused the commit of step {Step} of instance {InstanceId} for good; an incident is open")]
+    private partial void LogStepUncommittable(Exception? exception, Guid instanceId, string step);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The incident for the refused step {Step} of instance {InstanceId} could not be stored ({Status}); the run stops")]
+    private partial void LogIncidentNotCommitted(Guid instanceId, string step, CommitStatus status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A job could not be scheduled after a commit; the sweeper makes up for it")]
+    private partial void LogScheduleFailed(Exception exception);
 }

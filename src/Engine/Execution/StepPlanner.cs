@@ -111,7 +111,7 @@ internal sealed class StepPlanner(TimeProvider clock, IOptions<EngineOptions> op
         };
         var moved = Touch(row, now) with { StepAttempt = attempt, Error = message, LastSequence = sequence };
         var timers = new List<PlannedTimer>();
-        if (attempt < step.Retry.MaxAttempts)
+        if (attempt < step.Retry.MaxAttempts && error is not Tools.CallNotRecordableException)
         {
             var due = now + step.Retry.DelayBefore(attempt + 1, Random.Shared);
             moved = moved with { RunnableAt = due, LeaseOwner = null, LeaseUntil = null };
@@ -119,16 +119,39 @@ internal sealed class StepPlanner(TimeProvider clock, IOptions<EngineOptions> op
         }
         else
         {
-            var incident = Guid.CreateVersion7();
-            statements.Add(Statements.InsertIncident(incident, row.Id, step.Name, message, attempt, now));
-            statements.Add(Statements.AppendEvent(row.Id, ++sequence, WorkflowEventType.IncidentOpened, step.Name, Engine, now, null,
-                JsonSerializer.Serialize(new { incidentId = incident, attempts = attempt }, EngineJson.Options)));
-            moved = Park(moved, WorkflowStatus.Failed) with { LastSequence = sequence };
-            outbox.Add(statements, IntegrationEventTypes.WorkflowFailed, row.Id,
-                new { instanceId = row.Id, definition = row.DefinitionName, row.BusinessKey, error = message, incidentId = incident }, now);
+            moved = OpenIncident(statements, moved, step.Name, message, attempt, now);
         }
         statements.Insert(0, Statements.UpdateInstance(moved, row.Version));
         return new StepPlan(statements, moved, PlannedTimers: timers);
+    }
+
+    /// <summary>The database refused the commit of <paramref name="step"/> for good (say, its state holds a value the database
+    /// cannot store): trying again would only repeat it, so the instance, as last committed, opens an incident.</summary>
+    public StepPlan Uncommittable(InstanceRow committed, string step, string message)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var sequence = committed.LastSequence + 1;
+        var statements = new List<SqlStatement>
+        {
+            Statements.AppendEvent(committed.Id, sequence, WorkflowEventType.StepFailed, step, Engine, now, null,
+                JsonSerializer.Serialize(new { error = message, attempt = committed.StepAttempt + 1, of = committed.StepAttempt + 1 }, EngineJson.Options)),
+        };
+        var moved = Touch(committed, now) with { StepAttempt = committed.StepAttempt + 1, Error = message, LastSequence = sequence };
+        moved = OpenIncident(statements, moved, step, message, moved.StepAttempt, now);
+        statements.Insert(0, Statements.UpdateInstance(moved, committed.Version));
+        return new StepPlan(statements, moved);
+    }
+
+    private InstanceRow OpenIncident(List<SqlStatement> statements, InstanceRow moved, string step, string message, int attempts, DateTime now)
+    {
+        var incident = Guid.CreateVersion7();
+        var sequence = moved.LastSequence + 1;
+        statements.Add(Statements.InsertIncident(incident, moved.Id, step, message, attempts, now));
+        statements.Add(Statements.AppendEvent(moved.Id, sequence, WorkflowEventType.IncidentOpened, step, Engine, now, null,
+            JsonSerializer.Serialize(new { incidentId = incident, attempts }, EngineJson.Options)));
+        outbox.Add(statements, IntegrationEventTypes.WorkflowFailed, moved.Id,
+            new { instanceId = moved.Id, definition = moved.DefinitionName, moved.BusinessKey, error = message, incidentId = incident }, now);
+        return Park(moved, WorkflowStatus.Failed) with { LastSequence = sequence };
     }
 
     /// <summary>The signal a step is about to wait for is queued already: take it and go on instead of waiting.</summary>

@@ -33,6 +33,8 @@ internal sealed class Sweeper(Claimer claimer, LocalWork work, IJobScheduler sch
 
     public async Task SweepAsync(CancellationToken cancellationToken)
     {
+        // The run job's watchdog also runs on a timer; the sweep backs it up.
+        work.Check();
         await ClaimAsync(cancellationToken);
         // Timers whose job is gone (in-memory storage after a restart) or never made: schedule them again.
         // Firing twice is harmless: a timer fires once (its FiredAt guard), and a wake-up only claims.

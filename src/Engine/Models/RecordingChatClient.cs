@@ -25,7 +25,8 @@ internal sealed class RecordingChatClient(IChatClient inner, StepCalls calls) : 
         await calls.BeforeExternalCallAsync();
         var started = calls.Clock.GetUtcNow().UtcDateTime;
         var watch = Stopwatch.StartNew();
-        var response = await base.GetResponseAsync(prompt, options, cancellationToken);
+        var response = await calls.ModelCalls.ExecuteAsync(
+            async ct => await base.GetResponseAsync(prompt, options, ct).WaitAsync(ct), cancellationToken);
         var model = response.ModelId ?? options?.ModelId ?? InnerClient.GetService<ChatClientMetadata>()?.DefaultModelId ?? "unknown";
         var commit = await calls.RecordModelAsync(key, model, promptJson,
             JsonSerializer.Serialize(response, AIJsonUtilities.DefaultOptions),

@@ -8,8 +8,12 @@ internal enum CommitStatus
     /// <summary>A guard found the rows changed since they were read; nothing of this commit was written.</summary>
     Conflict,
 
-    /// <summary>The database refused it (a constraint, a lost connection); nothing of it was written.</summary>
+    /// <summary>It could not be written now (a lost connection, a lock wait, the engine stopping); nothing of it was written.</summary>
     Failed,
+
+    /// <summary>The database refused its values for good (a value it cannot store, a constraint): the same commit fails
+    /// again. Nothing of it was written.</summary>
+    Refused,
 }
 
 internal readonly record struct CommitResult(CommitStatus Status, Exception? Error = null)
@@ -20,6 +24,9 @@ internal readonly record struct CommitResult(CommitStatus Status, Exception? Err
 
     public bool IsCommitted => Status == CommitStatus.Committed;
 }
+
+/// <summary>The engine stopped before a commit was stored (or while it was, and whether it took is unknown).</summary>
+internal sealed class EngineStoppingException(string message) : Exception(message);
 
 /// <summary>Statements that commit together or not at all, and who waits for the answer.</summary>
 internal sealed class CommitRequest(IReadOnlyList<SqlStatement> statements)

@@ -16,6 +16,10 @@ internal sealed partial class GroupCommitter(SqlDialect dialect, EngineDiagnosti
     : BackgroundService
 {
     private const int MaxGroup = 256;
+
+    /// <summary>How long commits queued before a stop may still take to be stored.</summary>
+    internal static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
+
     private readonly Channel<CommitRequest> _queue = Channel.CreateUnbounded<CommitRequest>(new() { SingleReader = true });
     private readonly Dictionary<string, DbCommand> _prepared = new(StringComparer.Ordinal);
     private DbConnection? _connection;
@@ -26,40 +30,62 @@ internal sealed partial class GroupCommitter(SqlDialect dialect, EngineDiagnosti
         var request = new CommitRequest(statements);
         if (!_queue.Writer.TryWrite(request))
         {
-            request.Done.SetException(new ObjectDisposedException(nameof(GroupCommitter), "The engine is shutting down."));
+            request.Done.SetResult(new CommitResult(CommitStatus.Failed, new EngineStoppingException("The engine is stopping; the change was not stored.")));
         }
         return request.Done.Task;
     }
 
+    /// <summary>Commits group after group. Once the host stops, no new commit is taken, what was queued before is still
+    /// committed for up to <see cref="StopGrace"/>, and every caller is answered: with the outcome, or, past the grace,
+    /// with a failure that says whether the commit was cut short before or during its COMMIT.</summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var group = new List<CommitRequest>(MaxGroup);
+        // The group in flight is never cut by the stop itself (its callers would not learn whether it took), only by the grace's end.
+        using var graceOver = new CancellationTokenSource();
+        using var afterStop = stoppingToken.Register(() => graceOver.CancelAfter(StopGrace));
         try
         {
-            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+            while (!graceOver.IsCancellationRequested)
             {
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    _queue.Writer.TryComplete();
+                }
+                if (!_queue.Reader.TryPeek(out _))
+                {
+                    if (stoppingToken.IsCancellationRequested)
+                    {
+                        break;
+                    }
+                    try
+                    {
+                        if (!await _queue.Reader.WaitToReadAsync(stoppingToken))
+                        {
+                            break;
+                        }
+                    }
+                    catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                    {
+                        continue;
+                    }
+                }
                 group.Clear();
                 while (group.Count < MaxGroup && _queue.Reader.TryRead(out var request))
                 {
                     group.Add(request);
                 }
-                await CommitGroupAsync(group, stoppingToken);
+                await CommitGroupAsync(group, graceOver.Token);
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
         }
         finally
         {
             _queue.Writer.TryComplete();
             while (_queue.Reader.TryRead(out var left))
             {
-                left.Done.TrySetException(new OperationCanceledException("The engine stopped before this commit."));
+                left.Done.TrySetResult(new CommitResult(CommitStatus.Failed, new EngineStoppingException("The engine stopped before this change was stored.")));
             }
-            if (_connection is not null)
-            {
-                await _connection.DisposeAsync();
-            }
+            await ResetConnectionAsync();
         }
     }
 
@@ -67,6 +93,7 @@ internal sealed partial class GroupCommitter(SqlDialect dialect, EngineDiagnosti
     {
         var results = new CommitResult[group.Count];
         var started = Stopwatch.GetTimestamp();
+        var committing = false;
         try
         {
             var connection = await ConnectionAsync(cancellationToken);
@@ -77,17 +104,24 @@ internal sealed partial class GroupCommitter(SqlDialect dialect, EngineDiagnosti
                 results[i] = await ApplyAsync(connection, transaction, group[i].Statements, cancellationToken);
             }
             diagnostics.GroupCommitting(group.Count);
+            committing = true;
             await transaction.CommitAsync(cancellationToken);
             diagnostics.GroupCommitted(group.Count, Stopwatch.GetElapsedTime(started));
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            LogGroupAbandoned(group.Count, StopGrace);
+            await ResetConnectionAsync();
+            var stopped = new EngineStoppingException(committing
+                ? "The engine stopped while this change was being stored; whether it was stored is not known."
+                : "The engine stopped before this change was stored.");
+            Array.Fill(results, new CommitResult(CommitStatus.Failed, stopped));
+        }
+        catch (Exception ex)
         {
             LogGroupFailed(ex, group.Count);
             await ResetConnectionAsync();
-            for (var i = 0; i < group.Count; i++)
-            {
-                results[i] = new CommitResult(CommitStatus.Failed, ex);
-            }
+            Array.Fill(results, new CommitResult(CommitStatus.Failed, ex));
         }
         for (var i = 0; i < group.Count; i++)
         {
@@ -109,7 +143,7 @@ internal sealed partial class GroupCommitter(SqlDialect dialect, EngineDiagnosti
         }
         catch (DbException ex)
         {
-            result = new CommitResult(CommitStatus.Failed, ex);
+            result = new CommitResult(dialect.RefusesForGood(ex) ? CommitStatus.Refused : CommitStatus.Failed, ex);
         }
         if (result.IsCommitted)
         {
@@ -232,6 +266,9 @@ internal sealed partial class GroupCommitter(SqlDialect dialect, EngineDiagnosti
         }
         return command;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The engine stopped with a group commit of {Count} step(s) unfinished after {Grace}; each of them is reported failed")]
+    private partial void LogGroupAbandoned(int count, TimeSpan grace);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A group commit of {Count} step(s) failed; each of them is reported failed and nothing of it was written")]
     private partial void LogGroupFailed(Exception exception, int count);

@@ -27,13 +27,17 @@ internal abstract class SqlDialect(string connectionString)
     public abstract string? ReleaseSavepoint { get; }
 
     /// <summary>How many rows at most one claim takes, in the provider's syntax: an UPDATE of the run queue
-    /// that returns the claimed ids.</summary>
+    /// that returns the claimed ids. A claim bumps the version, so a run that lost its lease cannot commit after it.</summary>
     public abstract string ClaimSql { get; }
 
     public virtual void Bind(DbParameter parameter, SqlValue value)
     {
         parameter.Value = value.Value ?? DBNull.Value;
     }
+
+    /// <summary>True when the database refused a commit for a reason that the same commit meets again (a value it
+    /// cannot store, a constraint), as opposed to a lost connection, a lock wait or a deadlock, which may pass.</summary>
+    public abstract bool RefusesForGood(DbException error);
 
     public static SqlDialect For(PortalConnection connection) => connection.Provider switch
     {
@@ -66,10 +70,13 @@ internal abstract class SqlDialect(string connectionString)
         public override string? ReleaseSavepoint => "RELEASE SAVEPOINT s";
 
         public override string ClaimSql => $"""
-            UPDATE "WorkflowInstances" SET "LeaseOwner" = @owner, "LeaseUntil" = @until
+            UPDATE "WorkflowInstances" SET "LeaseOwner" = @owner, "LeaseUntil" = @until, "Version" = "Version" + 1
             WHERE "Id" IN (SELECT "Id" FROM "WorkflowInstances" WHERE {ClaimFilter} ORDER BY "RunnableAt" LIMIT @max)
             RETURNING "Id"
             """;
+
+        // SQLITE_TOOBIG, SQLITE_CONSTRAINT, SQLITE_MISMATCH; busy, locked and I/O errors may pass.
+        public override bool RefusesForGood(DbException error) => error is SqliteException { SqliteErrorCode: 18 or 19 or 20 };
 
         public override void Bind(DbParameter parameter, SqlValue value)
         {
@@ -96,10 +103,14 @@ internal abstract class SqlDialect(string connectionString)
         public override string? ReleaseSavepoint => "RELEASE SAVEPOINT s";
 
         public override string ClaimSql => $"""
-            UPDATE "WorkflowInstances" SET "LeaseOwner" = @owner, "LeaseUntil" = @until
+            UPDATE "WorkflowInstances" SET "LeaseOwner" = @owner, "LeaseUntil" = @until, "Version" = "Version" + 1
             WHERE "Id" IN (SELECT "Id" FROM "WorkflowInstances" WHERE {ClaimFilter} ORDER BY "RunnableAt" LIMIT @max FOR UPDATE SKIP LOCKED)
             RETURNING "Id"
             """;
+
+        // Data exceptions (22: e.g. jsonb refuses \u0000), integrity violations (23), program limits (54).
+        public override bool RefusesForGood(DbException error) =>
+            error is PostgresException { IsTransient: false } postgres && postgres.SqlState[..2] is "22" or "23" or "54";
 
         public override void Bind(DbParameter parameter, SqlValue value)
         {
@@ -134,9 +145,13 @@ internal abstract class SqlDialect(string connectionString)
         public override string? ReleaseSavepoint => null;
 
         public override string ClaimSql => $"""
-            UPDATE TOP (@max) "WorkflowInstances" WITH (READPAST, ROWLOCK) SET "LeaseOwner" = @owner, "LeaseUntil" = @until
+            UPDATE TOP (@max) "WorkflowInstances" WITH (READPAST, ROWLOCK) SET "LeaseOwner" = @owner, "LeaseUntil" = @until, "Version" = "Version" + 1
             OUTPUT inserted."Id"
             WHERE {ClaimFilter}
             """;
+
+        // Duplicate key, constraint, NULL into NOT NULL, truncation, conversion.
+        public override bool RefusesForGood(DbException error) =>
+            error is SqlException { Number: 2601 or 2627 or 547 or 515 or 8152 or 2628 or 245 or 8114 };
     }
 }

@@ -42,6 +42,15 @@ internal static partial class Statements
         [new("id", SqlValue.Id(row.Id)), new("expectedVersion", SqlValue.Int(expectedVersion)), .. InstanceValues(row)],
         ExpectRows: 1);
 
+    /// <summary>Extends the lease of a running instance, if it is still at <paramref name="version"/> and held by
+    /// <paramref name="owner"/>; the version stays, so the run's next commit is guarded as before.</summary>
+    public static SqlStatement RenewLease(Guid id, long version, string owner, DateTime until) => new(
+        """
+        UPDATE "WorkflowInstances" SET "LeaseUntil" = @until WHERE "Id" = @id AND "Version" = @version AND "LeaseOwner" = @owner
+        """,
+        [new("id", SqlValue.Id(id)), new("version", SqlValue.Int(version)), new("owner", SqlValue.Text(owner)), new("until", SqlValue.Time(until))],
+        ExpectRows: 1);
+
     private static IEnumerable<P> InstanceValues(InstanceRow row) =>
     [
         new("status", SqlValue.Enum<WorkflowStatus>(row.Status)), new("statusBeforePause", SqlValue.Enum(row.StatusBeforePause)),

@@ -82,7 +82,8 @@ internal sealed class StepCalls
         var started = _services.Clock.GetUtcNow().UtcDateTime;
         var watch = Stopwatch.StartNew();
         var result = await _services.Breakers.For(toolName).ExecuteAsync(
-            async ct => await tool.InvokeAsync(new ToolCall(key, InstanceId, Step, arguments), ct), Cancellation);
+            // WaitAsync: a tool that ignores its token still cannot hold the step past the timeout.
+            async ct => await tool.InvokeAsync(new ToolCall(key, InstanceId, Step, arguments), ct).WaitAsync(ct), Cancellation);
         _services.Diagnostics.ToolCalled(key);
         var resultJson = result.GetRawText();
         var commit = await _services.Committer.CommitAsync(
@@ -97,7 +98,9 @@ internal sealed class StepCalls
             {
                 return Parse(theirs.Result);
             }
-            throw new InvalidOperationException($"The result of tool call {key} could not be recorded.", commit.Error);
+            throw commit.Status == CommitStatus.Refused
+                ? new CallNotRecordableException($"The result of tool call {key} could not be stored: the database refused it.")
+                : new InvalidOperationException($"The result of tool call {key} could not be recorded.", commit.Error);
         }
         return result;
     }
@@ -133,6 +136,9 @@ internal sealed class StepCalls
 
     public TimeProvider Clock => _services.Clock;
 
+    /// <summary>The timeout model calls run under.</summary>
+    public Polly.ResiliencePipeline ModelCalls => _services.ModelCalls;
+
     private async Task<Dictionary<string, (string? Arguments, string? Result)>> LoadToolsAsync()
     {
         await using var db = await _services.Contexts.CreateDbContextAsync(Cancellation);
@@ -166,4 +172,9 @@ internal sealed record CallServices(
     ToolBreakers Breakers,
     IChatClient ChatClient,
     TimeProvider Clock,
-    EngineDiagnostics Diagnostics);
+    EngineDiagnostics Diagnostics,
+    Polly.ResiliencePipeline ModelCalls);
+
+/// <summary>A call's result could not be stored for good (the database refuses it): trying the step again would call
+/// again and fail again, so the step opens an incident at once.</summary>
+public sealed class CallNotRecordableException(string message) : Exception(message);

@@ -4,8 +4,8 @@ using Polly.CircuitBreaker;
 
 namespace ApprovalPortal.Engine.Tools;
 
-/// <summary>A Polly circuit breaker per tool, whose state the portal can read. When a tool keeps failing
-/// the breaker opens and calls fail fast (the step's retry policy waits) until a trial call succeeds.</summary>
+/// <summary>A Polly circuit breaker per tool, whose state the portal can read, around a timeout. When a tool keeps
+/// failing (or timing out) the breaker opens and calls fail fast (the step's retry policy waits) until a trial call succeeds.</summary>
 public sealed class ToolBreakers(TimeProvider clock)
 {
     private readonly ConcurrentDictionary<string, (ResiliencePipeline Pipeline, CircuitBreakerStateProvider State)> _breakers = new();
@@ -18,6 +18,10 @@ public sealed class ToolBreakers(TimeProvider clock)
 
     /// <summary>How long a breaker stays open before a trial call. Default 30 s.</summary>
     public TimeSpan BreakDuration { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long one call may take; past it the call is cancelled and fails with a
+    /// <see cref="Polly.Timeout.TimeoutRejectedException"/> (a retryable step failure). Default 5 min.</summary>
+    public TimeSpan CallTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>The state of every breaker used so far, by tool name.</summary>
     public IReadOnlyDictionary<string, CircuitState> States => _breakers.ToDictionary(b => b.Key, b => b.Value.State.CircuitState);
@@ -34,6 +38,7 @@ public sealed class ToolBreakers(TimeProvider clock)
                 BreakDuration = BreakDuration,
                 StateProvider = state,
             })
+            .AddTimeout(CallTimeout)
             .Build();
         return (pipeline, state);
     }).Pipeline;
