@@ -58,6 +58,8 @@ public sealed class AmbiguousCommits
         public override string ClaimSql => inner.ClaimSql;
 
         public override void Bind(DbParameter parameter, SqlValue value) => inner.Bind(parameter, value);
+
+        public override bool RefusesForGood(DbException error) => inner.RefusesForGood(error);
     }
 
     private sealed class Connection(DbConnection inner, AmbiguousCommits seam) : DbConnection
