@@ -82,11 +82,12 @@ internal sealed partial class GroupCommitter(SqlDialect dialect, EngineDiagnosti
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            LogGroupFailed(ex, group.Count);
+            var reference = CommitResult.NewReference();
+            LogGroupFailed(ex, group.Count, reference);
             await ResetConnectionAsync();
             for (var i = 0; i < group.Count; i++)
             {
-                results[i] = new CommitResult(CommitStatus.Failed, ex);
+                results[i] = new CommitResult(CommitStatus.Failed, ex, reference);
             }
         }
         for (var i = 0; i < group.Count; i++)
@@ -109,7 +110,9 @@ internal sealed partial class GroupCommitter(SqlDialect dialect, EngineDiagnosti
         }
         catch (DbException ex)
         {
-            result = new CommitResult(CommitStatus.Failed, ex);
+            var reference = CommitResult.NewReference();
+            LogCommitFailed(ex, reference);
+            result = new CommitResult(CommitStatus.Failed, ex, reference);
         }
         if (result.IsCommitted)
         {
@@ -233,6 +236,9 @@ internal sealed partial class GroupCommitter(SqlDialect dialect, EngineDiagnosti
         return command;
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "A group commit of {Count} step(s) failed; each of them is reported failed and nothing of it was written")]
-    private partial void LogGroupFailed(Exception exception, int count);
+    [LoggerMessage(Level = LogLevel.Error, Message = "A group commit of {Count} step(s) failed; each of them is reported failed and nothing of it was written (reference {Reference})")]
+    private partial void LogGroupFailed(Exception exception, int count, string reference);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The database refused one commit of a group; nothing of it was written (reference {Reference})")]
+    private partial void LogCommitFailed(Exception exception, string reference);
 }

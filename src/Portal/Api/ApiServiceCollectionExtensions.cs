@@ -87,7 +87,8 @@ public static class ApiServiceCollectionExtensions
         return builder;
     }
 
-    /// <summary>Problem+json for bare error statuses under /api (unknown routes, wrong methods) and the 1 MiB body limit.
+    /// <summary>Problem+json for bare error statuses under /api (unknown routes, wrong methods), for failures (a reference,
+    /// never the exception's text) and the 1 MiB body limit.
     /// Call before authentication.</summary>
     public static WebApplication UseAgentApiErrors(this WebApplication app)
     {
@@ -102,6 +103,7 @@ public static class ApiServiceCollectionExtensions
                 return next(context);
             });
             api.UseStatusCodePages();
+            api.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = ApiProblems.UnexpectedAsync });
         });
         return app;
     }
