@@ -16,10 +16,16 @@ public static class ApiServiceCollectionExtensions
 {
     private const string RateLimitPolicy = "api-key";
 
+    /// <summary>The longest address (path and query) the API reads; a longer one is a 414 problem.</summary>
+    public const int MaxTargetLength = 4096;
+
     /// <summary>Adds the API's services. Needs the portal's authentication (it adds a scheme to it).</summary>
     public static WebApplicationBuilder AddAgentApi(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        // Kestrel answers a request line over its limit (8 KiB by default) itself, with an empty 414; a little more room
+        // lets the API answer a long address with a problem (MaxTargetLength) instead.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestLineSize = Math.Max(kestrel.Limits.MaxRequestLineSize, 4 * MaxTargetLength));
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization(options =>
@@ -96,6 +102,11 @@ public static class ApiServiceCollectionExtensions
         {
             api.Use((context, next) =>
             {
+                if ((context.Request.Path.Value?.Length ?? 0) + (context.Request.QueryString.Value?.Length ?? 0) > MaxTargetLength)
+                {
+                    return ApiProblems.WriteAsync(context, StatusCodes.Status414UriTooLong, "Address too long",
+                        $"The address (path and query) is longer than {MaxTargetLength} characters; no id or parameter of the API is that long.");
+                }
                 if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
                 {
                     limit.MaxRequestBodySize = ApiBody.MaxBytes;

@@ -7,13 +7,15 @@ using Microsoft.EntityFrameworkCore;
 namespace ApprovalPortal.Portal.Tasks;
 
 /// <summary>Everything the task page shows: the task with its decisions, the workflow it belongs to, and the model and
-/// tool calls of that workflow (the agent's reasoning trace).</summary>
+/// tool calls of that workflow (the agent's reasoning trace). <see cref="AssigneeNotSignedIn"/>: the assignee is not in the
+/// local store yet (with Entra ID, someone who has not signed in; only admins see such a task until they do).</summary>
 public sealed record TaskDetails(
     HumanTask Task,
     string? Definition,
     string? BusinessKey,
     WorkflowStatus? InstanceStatus,
-    IReadOnlyList<TraceEntry> Trace);
+    IReadOnlyList<TraceEntry> Trace,
+    bool AssigneeNotSignedIn = false);
 
 /// <summary>One model or tool call of the trace. Prompt, response, arguments and results are the agent's: untrusted text.</summary>
 public sealed record TraceEntry(
@@ -45,9 +47,10 @@ public sealed class TaskDetailsQuery(IDbContextFactory<PortalDbContext> contexts
         {
             return null;
         }
+        var unknown = task.Assignee is { } assignee && !await db.Users.AnyAsync(u => u.UserName == assignee, cancellationToken);
         if (task.InstanceId is not { } instanceId)
         {
-            return new TaskDetails(task, null, null, null, []);
+            return new TaskDetails(task, null, null, null, [], unknown);
         }
         var instance = await db.WorkflowInstances.AsNoTracking()
             .Where(i => i.Id == instanceId).Select(i => new { i.DefinitionName, i.BusinessKey, i.Status })
@@ -63,6 +66,6 @@ public sealed class TaskDetailsQuery(IDbContextFactory<PortalDbContext> contexts
             .Concat(tools.Select(t => new TraceEntry("Tool", t.ToolName, t.StepName, t.StartedAt, t.DurationMs, t.Status, null, null,
                 t.ArgumentsJson, t.ResultJson, t.Error)))
             .OrderBy(e => e.StartedAt).Take(TraceLimit).ToList();
-        return new TaskDetails(task, instance?.DefinitionName, instance?.BusinessKey, instance?.Status, trace);
+        return new TaskDetails(task, instance?.DefinitionName, instance?.BusinessKey, instance?.Status, trace, unknown);
     }
 }

@@ -68,10 +68,13 @@ public static class VisibleText
         return runs;
     }
 
+    /// <summary><paramref name="text"/> with its hidden characters replaced by markers (for markdown, before it is rendered).</summary>
+    public static string Reveal(string? text) => string.IsNullOrEmpty(text) ? "" : string.Concat(Split(text).Select(r => r.Text));
+
     /// <summary>The text for sinks that take a plain string (a snackbar, the page title): hidden characters as markers,
     /// the whole isolated between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE so it cannot turn the text around it.</summary>
     public static string ForPlainText(string? text) =>
-        string.IsNullOrEmpty(text) ? "" : "\u2068" + string.Concat(Split(text).Select(r => r.Text)) + "\u2069";
+        string.IsNullOrEmpty(text) ? "" : "\u2068" + Reveal(text) + "\u2069";
 
     /// <summary>The marker that stands for a hidden character.</summary>
     public static string Marker(int codePoint) => $"⟨U+{codePoint:X4}⟩";
