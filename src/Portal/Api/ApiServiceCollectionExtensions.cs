@@ -107,6 +107,13 @@ public static class ApiServiceCollectionExtensions
                     return ApiProblems.WriteAsync(context, StatusCodes.Status414UriTooLong, "Address too long",
                         $"The address (path and query) is longer than {MaxTargetLength} characters; no id or parameter of the API is that long.");
                 }
+                if (context.Request.QueryString.HasValue
+                    && context.Request.Query.FirstOrDefault(q => q.Key.Contains('\0') || q.Value.Any(v => v?.Contains('\0') == true)) is { Key: not null } nul)
+                {
+                    // Like a NUL in a body (JsonNul): PostgreSQL refuses it in text, so it is refused here for every provider.
+                    return ApiProblems.Validation(nul.Key.Replace("\0", "", StringComparison.Ordinal), "Holds a NUL character (%00), which is not accepted.")
+                        .ExecuteAsync(context);
+                }
                 if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
                 {
                     limit.MaxRequestBodySize = ApiBody.MaxBytes;

@@ -300,6 +300,8 @@ public abstract class ApiBadInputTests(ApiBadInputFixture fixture)
         Get("list cursor and offset", $"{Tasks}?cursor=bzoy&offset=2");
         Get("list offset negative", $"{Tasks}?offset=-1");
         Get("list candidateGroup empty", $"{Tasks}?candidateGroup=");
+        Get("list candidateGroup with a NUL", $"{Tasks}?candidateGroup=fin%00ance");
+        Get("list status with a NUL", $"{Tasks}?status=open%00");
         Get("unknown route", "/api/v1/nothing");
         Get("task id of 10,000 characters", $"{Tasks}/{new string('7', 10_000)}");
         data.Add("delete tasks", "DELETE", Tasks, null, null);

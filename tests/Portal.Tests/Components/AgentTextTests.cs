@@ -11,7 +11,7 @@ namespace ApprovalPortal.Portal.Tests.Components;
 /// direction isolated, real right-to-left text and emoji sequences as they are.</summary>
 public sealed class AgentTextTests : MudComponentTest
 {
-    // "Pay invoice ‮gnp.exe" reads as "Pay invoice exe.png" when the override is rendered.
+    // "Pay invoice \u202Egnp.exe" reads as "Pay invoice exe.png" when the override is rendered.
     private const string Spoofed = "Pay invoice \u202Egnp.exe";
 
     [Fact]

@@ -4,7 +4,7 @@ using System.Text;
 namespace ApprovalPortal.Portal.Components.Shared;
 
 /// <summary>How text an agent or a model wrote is shown: bidirectional controls and invisible characters become visible
-/// markers (<c>⟨U+202E⟩</c>), so "Pay invoice ‮gnp.exe" cannot read as "Pay invoice exe.png", and a title of zero-width
+/// markers (<c>⟨U+202E⟩</c>), so "Pay invoice \u202Egnp.exe" cannot read as "Pay invoice exe.png", and a title of zero-width
 /// spaces is not blank-looking but refused. Right-to-left letters, combining marks and emoji sequences (👩‍💻, flags,
 /// keycaps, skin tones) stay as they are; the element that shows the text isolates its direction (<see cref="AgentText"/>).</summary>
 public static class VisibleText
