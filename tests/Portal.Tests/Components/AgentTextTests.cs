@@ -97,4 +97,26 @@ public sealed class AgentTextTests : MudComponentTest
     {
         Assert.Equal("\u2068Pay invoice ⟨U+202E⟩gnp.exe\u2069", VisibleText.ForPlainText(Spoofed));
     }
+
+    [Fact]
+    public void TaskFacts_AssigneeNotInTheLocalStore_ShowsNotSignedInYet_AndTheAgentsNamesAsAgentText()
+    {
+        var task = new HumanTask { Id = Guid.CreateVersion7(), Title = "t", Kind = TaskKind.Approve, Assignee = "new.person\u202E", RequestedBy = "api:agent" };
+
+        var cut = Render<TaskFacts>(p => p.Add(f => f.Details, new ApprovalPortal.Portal.Tasks.TaskDetails(task, null, null, null, [], AssigneeNotSignedIn: true))
+            .Add(f => f.Now, DateTime.UtcNow));
+
+        Assert.Equal("not signed in yet", cut.Find("#assignee-not-signed-in").TextContent.Trim());
+        Assert.Contains(cut.FindAll("bdi.agent-text"), e => e.TextContent == "new.person⟨U+202E⟩");
+    }
+
+    [Fact]
+    public void TaskFacts_AssigneeKnown_ShowsNoNotice()
+    {
+        var task = new HumanTask { Id = Guid.CreateVersion7(), Title = "t", Kind = TaskKind.Approve, Assignee = "elena.fischer" };
+
+        var cut = Render<TaskFacts>(p => p.Add(f => f.Details, new ApprovalPortal.Portal.Tasks.TaskDetails(task, null, null, null, [])).Add(f => f.Now, DateTime.UtcNow));
+
+        Assert.Empty(cut.FindAll("#assignee-not-signed-in"));
+    }
 }
