@@ -1,5 +1,8 @@
 using ApprovalPortal.Portal.Hosting;
 
+// Before anything else uses a Regex: the default match timeout is read once (RegexBound).
+RegexBound.ApplyProcessWide();
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddPortal();
 

@@ -80,7 +80,7 @@ public sealed class WorkflowClient
         {
             throw new WorkflowStartException(result.Status == CommitStatus.Conflict
                 ? $"An instance with id {row.Id} exists already."
-                : $"The start could not be stored: {result.Error?.Message}");
+                : result.FailureText("The start"));
         }
         Hand(row);
         await _notifications.InstanceChangedAsync(new InstanceNotification(row.Id, row.DefinitionName, row.Status, row.CurrentStep, row.Version));

@@ -85,7 +85,7 @@ public sealed class TaskDecisions
                 {
                     continue;
                 }
-                return new DecisionResult.Refused($"The decision could not be stored: {result.Error?.Message}");
+                return new DecisionResult.Refused(result.FailureText("The decision"));
             }
             await AfterCommitAsync(plan, command);
             return plan.Result;

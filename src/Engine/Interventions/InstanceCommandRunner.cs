@@ -71,7 +71,7 @@ internal sealed class InstanceCommandRunner(
             }
             if (!result.IsCommitted)
             {
-                return new CommandResult.Refused($"The change could not be stored: {result.Error?.Message}");
+                return new CommandResult.Refused(result.FailureText("The change"));
             }
             if (planned.Run)
             {

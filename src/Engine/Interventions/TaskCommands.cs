@@ -70,7 +70,7 @@ public sealed class TaskCommands
             }
             if (!result.IsCommitted)
             {
-                return new CommandResult.Refused($"The change could not be stored: {result.Error?.Message}");
+                return new CommandResult.Refused(result.FailureText("The change"));
             }
             await _notifications.TaskChangedAsync(new TaskNotification(task.Id, task.InstanceId, TaskChange.Reassigned, HumanTaskStatus.Open, newAssignee, newGroup, by.Actor, null));
             if (changed is not null)
@@ -128,7 +128,7 @@ public sealed class TaskCommands
             }
             if (!result.IsCommitted)
             {
-                return new CommandResult.Refused($"The change could not be stored: {result.Error?.Message}");
+                return new CommandResult.Refused(result.FailureText("The change"));
             }
             await _notifications.TaskChangedAsync(new TaskNotification(task.Id, task.InstanceId, claim ? TaskChange.Claimed : TaskChange.Released,
                 claim ? HumanTaskStatus.Claimed : HumanTaskStatus.Open, task.Assignee, task.CandidateGroup, reviewer, null));

@@ -16,8 +16,16 @@ internal enum CommitStatus
     Refused,
 }
 
-internal readonly record struct CommitResult(CommitStatus Status, Exception? Error = null)
+internal readonly record struct CommitResult(CommitStatus Status, Exception? Error = null, string? Reference = null)
 {
+    /// <summary>What a caller may be told of a failed commit: never the database's text (it names tables, columns and
+    /// values), only the reference under which the committer logged the failure.</summary>
+    public string FailureText(string what) =>
+        $"{what} could not be stored{(Reference is null ? "" : $" (reference {Reference})")}; try again, or quote the reference to an administrator.";
+
+    /// <summary>A reference for one logged failure.</summary>
+    public static string NewReference() => Guid.NewGuid().ToString("N")[..12];
+
     public static readonly CommitResult Committed = new(CommitStatus.Committed);
 
     public static readonly CommitResult Conflict = new(CommitStatus.Conflict);

@@ -119,9 +119,10 @@ internal sealed partial class GroupCommitter(SqlDialect dialect, EngineDiagnosti
         }
         catch (Exception ex)
         {
-            LogGroupFailed(ex, group.Count);
+            var reference = CommitResult.NewReference();
+            LogGroupFailed(ex, group.Count, reference);
             await ResetConnectionAsync();
-            Array.Fill(results, new CommitResult(CommitStatus.Failed, ex));
+            Array.Fill(results, new CommitResult(CommitStatus.Failed, ex, reference));
         }
         for (var i = 0; i < group.Count; i++)
         {
@@ -143,7 +144,9 @@ internal sealed partial class GroupCommitter(SqlDialect dialect, EngineDiagnosti
         }
         catch (DbException ex)
         {
-            result = new CommitResult(dialect.RefusesForGood(ex) ? CommitStatus.Refused : CommitStatus.Failed, ex);
+            var reference = CommitResult.NewReference();
+            LogCommitFailed(ex, reference);
+            result = new CommitResult(dialect.RefusesForGood(ex) ? CommitStatus.Refused : CommitStatus.Failed, ex, reference);
         }
         if (result.IsCommitted)
         {
@@ -270,6 +273,9 @@ internal sealed partial class GroupCommitter(SqlDialect dialect, EngineDiagnosti
     [LoggerMessage(Level = LogLevel.Warning, Message = "The engine stopped with a group commit of {Count} step(s) unfinished after {Grace}; each of them is reported failed")]
     private partial void LogGroupAbandoned(int count, TimeSpan grace);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "A group commit of {Count} step(s) failed; each of them is reported failed and nothing of it was written")]
-    private partial void LogGroupFailed(Exception exception, int count);
+    [LoggerMessage(Level = LogLevel.Error, Message = "A group commit of {Count} step(s) failed; each of them is reported failed and nothing of it was written (reference {Reference})")]
+    private partial void LogGroupFailed(Exception exception, int count, string reference);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The database refused one commit of a group; nothing of it was written (reference {Reference})")]
+    private partial void LogCommitFailed(Exception exception, string reference);
 }

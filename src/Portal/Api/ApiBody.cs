@@ -24,6 +24,13 @@ internal static class ApiBody
         {
             return (null, ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "The body must be JSON (Content-Type: application/json)."));
         }
+        // The body is read as UTF-8 (RFC 8259 JSON is UTF-8); one declared in another charset would be misread, not converted.
+        if (Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.Charset.HasValue
+            && !type.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !type.Charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+                $"The body must be UTF-8 JSON; charset={type.Charset} is not accepted (send charset=utf-8, or no charset)."));
+        }
         if (request.ContentLength > MaxBytes)
         {
             return (null, TooLarge());
@@ -54,6 +61,10 @@ internal static class ApiBody
     /// <summary>The body as <typeparamref name="T"/>, or a 400 validation problem naming the field at fault.</summary>
     public static (T? Value, IResult? Problem) Parse<T>(byte[] bytes) where T : class
     {
+        if (JsonNul.FindIn(bytes) is { } nul)
+        {
+            return (null, ApiProblems.Validation(nul, $"'{nul}' holds a NUL character (\\u0000), which is not accepted anywhere in a request."));
+        }
         try
         {
             var value = JsonSerializer.Deserialize<T>(bytes, ApiJson.Options);

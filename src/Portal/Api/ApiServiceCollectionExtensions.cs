@@ -12,10 +12,16 @@ namespace ApprovalPortal.Portal.Api;
 /// <summary>The agent REST API: API keys, <c>/api/v1</c>, its limits, the OpenAPI document and the reference page.</summary>
 public static class ApiServiceCollectionExtensions
 {
+    /// <summary>The longest address (path and query) the API reads; a longer one is a 414 problem.</summary>
+    public const int MaxTargetLength = 4096;
+
     /// <summary>Adds the API's services. Needs the portal's authentication (it adds a scheme to it).</summary>
     public static WebApplicationBuilder AddAgentApi(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        // Kestrel answers a request line over its limit (8 KiB by default) itself, with an empty 414; a little more room
+        // lets the API answer a long address with a problem (MaxTargetLength) instead.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestLineSize = Math.Max(kestrel.Limits.MaxRequestLineSize, 4 * MaxTargetLength));
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization(options =>
@@ -64,7 +70,8 @@ public static class ApiServiceCollectionExtensions
         return builder;
     }
 
-    /// <summary>Problem+json for bare error statuses under /api (unknown routes, wrong methods) and the 1 MiB body limit.
+    /// <summary>Problem+json for bare error statuses under /api (unknown routes, wrong methods), for failures (a reference,
+    /// never the exception's text) and the 1 MiB body limit.
     /// Call before authentication.</summary>
     public static WebApplication UseAgentApiErrors(this WebApplication app)
     {
@@ -72,6 +79,18 @@ public static class ApiServiceCollectionExtensions
         {
             api.Use((context, next) =>
             {
+                if ((context.Request.Path.Value?.Length ?? 0) + (context.Request.QueryString.Value?.Length ?? 0) > MaxTargetLength)
+                {
+                    return ApiProblems.WriteAsync(context, StatusCodes.Status414UriTooLong, "Address too long",
+                        $"The address (path and query) is longer than {MaxTargetLength} characters; no id or parameter of the API is that long.");
+                }
+                if (context.Request.QueryString.HasValue
+                    && context.Request.Query.FirstOrDefault(q => q.Key.Contains('\0') || q.Value.Any(v => v?.Contains('\0') == true)) is { Key: not null } nul)
+                {
+                    // Like a NUL in a body (JsonNul): PostgreSQL refuses it in text, so it is refused here for every provider.
+                    return ApiProblems.Validation(nul.Key.Replace("\0", "", StringComparison.Ordinal), "Holds a NUL character (%00), which is not accepted.")
+                        .ExecuteAsync(context);
+                }
                 if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
                 {
                     limit.MaxRequestBodySize = ApiBody.MaxBytes;
@@ -79,6 +98,7 @@ public static class ApiServiceCollectionExtensions
                 return next(context);
             });
             api.UseStatusCodePages();
+            api.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = ApiProblems.UnexpectedAsync });
         });
         return app;
     }

@@ -177,6 +177,6 @@ public sealed partial class EscalationPolicyAdministration(IDbContextFactory<Por
 
     private static string Subject(string name) => "escalation-policy:" + name;
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9._-]*$")]
+    [GeneratedRegex("^[a-z0-9][a-z0-9._-]*$", RegexOptions.None, matchTimeoutMilliseconds: Hosting.RegexBound.Milliseconds)]
     private static partial Regex NamePattern();
 }

@@ -241,6 +241,6 @@ public sealed partial class UserAdministration(IDbContextFactory<PortalDbContext
 
     private static string Article(PortalRole role) => role is PortalRole.Admin or PortalRole.Operator ? "an" : "a";
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._@-]*$")]
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._@-]*$", RegexOptions.None, matchTimeoutMilliseconds: Hosting.RegexBound.Milliseconds)]
     private static partial Regex UserNamePattern();
 }

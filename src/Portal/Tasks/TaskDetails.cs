@@ -7,13 +7,15 @@ using Microsoft.EntityFrameworkCore;
 namespace ApprovalPortal.Portal.Tasks;
 
 /// <summary>Everything the task page shows: the task with its decisions, the workflow it belongs to, and the model and
-/// tool calls of that workflow (the agent's reasoning trace).</summary>
+/// tool calls of that workflow (the agent's reasoning trace). <see cref="AssigneeNotSignedIn"/>: the assignee is not in the
+/// local store yet (with Entra ID, someone who has not signed in; only admins see such a task until they do).</summary>
 public sealed record TaskDetails(
     HumanTask Task,
     string? Definition,
     string? BusinessKey,
     WorkflowStatus? InstanceStatus,
-    IReadOnlyList<TraceEntry> Trace)
+    IReadOnlyList<TraceEntry> Trace,
+    bool AssigneeNotSignedIn = false)
 {
     /// <summary>The API keys that recorded decisions on someone's behalf, as "name (prefix)", by client id.</summary>
     public IReadOnlyDictionary<Guid, string> DecidingKeys { get; init; } = new Dictionary<Guid, string>();
@@ -52,9 +54,10 @@ public sealed class TaskDetailsQuery(IDbContextFactory<PortalDbContext> contexts
         var keyIds = task.Decisions.Where(d => d.ApiClientId is not null).Select(d => d.ApiClientId!.Value).Distinct().ToList();
         var keys = keyIds.Count == 0 ? new Dictionary<Guid, string>() : await db.ApiClients.AsNoTracking().Where(c => keyIds.Contains(c.Id))
             .ToDictionaryAsync(c => c.Id, c => $"{c.Name} ({c.KeyPrefix})", cancellationToken);
+        var unknown = task.Assignee is { } assignee && !await db.Users.AnyAsync(u => u.UserName == assignee, cancellationToken);
         if (task.InstanceId is not { } instanceId)
         {
-            return new TaskDetails(task, null, null, null, []) { DecidingKeys = keys };
+            return new TaskDetails(task, null, null, null, [], unknown) { DecidingKeys = keys };
         }
         var instance = await db.WorkflowInstances.AsNoTracking()
             .Where(i => i.Id == instanceId).Select(i => new { i.DefinitionName, i.BusinessKey, i.Status })
@@ -70,6 +73,6 @@ public sealed class TaskDetailsQuery(IDbContextFactory<PortalDbContext> contexts
             .Concat(tools.Select(t => new TraceEntry("Tool", t.ToolName, t.StepName, t.StartedAt, t.DurationMs, t.Status, null, null,
                 t.ArgumentsJson, t.ResultJson, t.Error)))
             .OrderBy(e => e.StartedAt).Take(TraceLimit).ToList();
-        return new TaskDetails(task, instance?.DefinitionName, instance?.BusinessKey, instance?.Status, trace) { DecidingKeys = keys };
+        return new TaskDetails(task, instance?.DefinitionName, instance?.BusinessKey, instance?.Status, trace, unknown) { DecidingKeys = keys };
     }
 }

@@ -7,9 +7,11 @@ using ApprovalPortal.Portal.Api.Keys;
 
 namespace ApprovalPortal.Portal.Tests.Api;
 
-/// <summary>One portal and one open task for the whole corpus.</summary>
-public sealed class ApiBadInputFixture : IAsyncLifetime
+/// <summary>One portal and one open task for the whole corpus, on the database of <see cref="Provider"/>.</summary>
+public abstract class ApiBadInputFixture(DatabaseProvider provider) : IAsyncLifetime
 {
+    public DatabaseProvider Provider { get; } = provider;
+
     public ApiPortal Portal { get; private set; } = null!;
 
     public HttpClient Client { get; private set; } = null!;
@@ -18,17 +20,33 @@ public sealed class ApiBadInputFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Portal = ApiPortal.Start(DatabaseProvider.Sqlite);
+        Portal = ApiPortal.Start(Provider);
         Client = Portal.Client((await Portal.KeyAsync([.. ApiScopes.All])).Key);
         var created = await Client.PostAsJsonAsync("/api/v1/tasks", ApiPortal.Task(), TestContext.Current.CancellationToken);
         TaskId = (await ApiPortal.ReadAsync(created)).GetProperty("id").GetGuid();
     }
 
-    public async ValueTask DisposeAsync() => await Portal.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (Portal is not null)
+        {
+            await Portal.DisposeAsync();
+        }
+    }
 }
 
+public sealed class SqliteBadInputFixture() : ApiBadInputFixture(DatabaseProvider.Sqlite);
+
+public sealed class PostgresBadInputFixture() : ApiBadInputFixture(DatabaseProvider.Postgres);
+
+/// <summary>The corpus on the embedded SQLite database.</summary>
+public sealed class ApiBadInputSqliteTests(SqliteBadInputFixture fixture) : ApiBadInputTests(fixture), IClassFixture<SqliteBadInputFixture>;
+
+/// <summary>The corpus on PostgreSQL, which refuses some input SQLite stores (a NUL in jsonb).</summary>
+public sealed class ApiBadInputPostgresTests(PostgresBadInputFixture fixture) : ApiBadInputTests(fixture), IClassFixture<PostgresBadInputFixture>;
+
 /// <summary>Bad input of every kind: each answer is a 4xx problem+json (never a 500) and the database is unchanged.</summary>
-public sealed class ApiBadInputTests(ApiBadInputFixture fixture) : IClassFixture<ApiBadInputFixture>
+public abstract class ApiBadInputTests(ApiBadInputFixture fixture)
 {
     private const string Json = "application/json";
     private const string Tasks = "/api/v1/tasks";
@@ -178,6 +196,48 @@ public sealed class ApiBadInputTests(ApiBadInputFixture fixture) : IClassFixture
         Post("proposal below minimum", TaskWith("proposedAction", Schema("{\"amount\":-5,\"currency\":\"EUR\"}")));
         Post("proposal not an object", TaskWith("proposedAction", "refund"));
         Post("proposal null", TaskWith("proposedAction", null));
+        // Schemas that are not JSON Schema, or cannot be used (a 500 or stored as they were).
+        Post("schema that is only a reference to itself", TaskWith("schema", Schema("{\"$ref\":\"#\"}")));
+        Post("schema with a reference loop", TaskWith("schema", Schema("{\"definitions\":{\"a\":{\"$ref\":\"#/definitions/b\"},\"b\":{\"$ref\":\"#/definitions/a\"}},\"properties\":{\"amount\":{\"$ref\":\"#/definitions/a\"}}}")));
+        Post("schema type banana", TaskWith("schema", Schema("{\"type\":\"banana\"}")));
+        Post("schema nested type banana", TaskWith("schema", Schema("{\"type\":\"object\",\"properties\":{\"amount\":{\"type\":\"banana\"}}}")));
+        Post("schema required not a list", TaskWith("schema", Schema("{\"type\":\"object\",\"required\":\"amount\"}")));
+        Post("schema minimum text", TaskWith("schema", Schema("{\"type\":\"object\",\"properties\":{\"amount\":{\"minimum\":\"zero\"}}}")));
+        Post("schema pattern not a regular expression", TaskWith("schema", Schema("{\"type\":\"object\",\"properties\":{\"order\":{\"type\":\"string\",\"pattern\":\"(\"}}}")));
+        Post("schema patternProperties not a regular expression", TaskWith("schema", Schema("{\"type\":\"object\",\"patternProperties\":{\"[\":{}}}")));
+        Post("schema catastrophic pattern", TaskWith("proposedAction", Schema("{\"order\":\"" + new string('a', 40) + "!\"}"))
+            .Replace("\"order\":{\"type\":\"string\"}", "\"order\":{\"type\":\"string\",\"pattern\":\"^(a+)+$\"}"));
+        // Queues and people the portal does not know.
+        Post("candidateGroup unknown", TaskWith("candidateGroup", "no-such-queue"));
+        Post("assignee unknown", TaskWith("assignee", "nobody.here"));
+        Post("assignee unknown without a queue", Set(JsonNode.Parse(TaskWith("assignee", "nobody.here"))!.AsObject(), "candidateGroup", null, remove: true).ToJsonString());
+        // Parsed strictly.
+        Post("requiredApprovals as a string", TaskWith("requiredApprovals", "2"));
+        Post("priority as a string", TaskWith("priority", "5"));
+        Post("proposalRevision as a string", "{\"reviewer\":\"elena.fischer\",\"verb\":\"approve\",\"proposalRevision\":\"1\"}", Decision);
+        Post("kind with spaces", TaskWith("kind", " editAndApprove "));
+        Post("kind as words", TaskWith("kind", "edit and approve"));
+        Post("kind as a list", TaskWith("kind", "approve, choice"));
+        Post("risk with a space", TaskWith("risk", "low "));
+        Post("verb with spaces", "{\"reviewer\":\"elena.fischer\",\"verb\":\" approve\"}", Decision);
+        // Other charsets.
+        Post("charset latin-1", TaskWith("title", "Caf\u00e9"), type: "application/json; charset=iso-8859-1");
+        Post("charset utf-16", TaskWith("title", "x"), type: "application/json; charset=utf-16");
+        Post("decision charset windows-1252", "{\"reviewer\":\"elena.fischer\",\"verb\":\"approve\"}", Decision, "application/json; charset=windows-1252");
+        // Titles and options that show nothing.
+        Post("title of zero-width characters", TaskWith("title", "\u200B\u200C\u200D\u2060\uFEFF"));
+        Post("title of bidirectional controls", TaskWith("title", "\u202E\u202D\u2066\u2069"));
+        Post("title of fillers and spaces", TaskWith("title", "\u3164 \u115F\u00A0\u2800"));
+        Post("title of tags", TaskWith("title", "\U000E0041\U000E0042"));
+        Post("choice option of zero-width spaces", ChoiceTask(new JsonArray("\u200B\u200B", "b")));
+        // NUL characters anywhere (PostgreSQL's jsonb refuses them: a 500 there).
+        Post("NUL in the context", TaskWith("context", "a\u0000b"));
+        Post("NUL in a nested proposal", TaskWith("proposedAction", Schema("{\"amount\":40,\"currency\":\"EUR\",\"order\":\"10\\u000001\"}")));
+        Post("NUL in a field name of the context", TaskWith("context", Schema("{\"a\\u0000\":1}")));
+        Post("NUL in the reasoning", TaskWith("reasoning", "because\u0000"));
+        Post("NUL in an array of the context", TaskWith("context", Schema("{\"items\":[\"ok\",\"x\\u0000\"]}")));
+        Post("NUL in a decision's comment", "{\"reviewer\":\"elena.fischer\",\"verb\":\"reject\",\"comment\":\"no\\u0000\"}", Decision);
+        Post("NUL in a decision's payload", "{\"reviewer\":\"elena.fischer\",\"verb\":\"approve\",\"payload\":{\"amount\":1,\"currency\":\"E\\u0000\"}}", Decision);
         // Unknown fields.
         Post("unknown field", TaskWith("foo", 1));
         Post("unknown field, differently cased", TaskWith("Kind2", "approve"));
@@ -240,14 +300,17 @@ public sealed class ApiBadInputTests(ApiBadInputFixture fixture) : IClassFixture
         Get("list cursor and offset", $"{Tasks}?cursor=bzoy&offset=2");
         Get("list offset negative", $"{Tasks}?offset=-1");
         Get("list candidateGroup empty", $"{Tasks}?candidateGroup=");
+        Get("list candidateGroup with a NUL", $"{Tasks}?candidateGroup=fin%00ance");
+        Get("list status with a NUL", $"{Tasks}?status=open%00");
         Get("unknown route", "/api/v1/nothing");
+        Get("task id of 10,000 characters", $"{Tasks}/{new string('7', 10_000)}");
         data.Add("delete tasks", "DELETE", Tasks, null, null);
         data.Add("put task", "PUT", "/api/v1/tasks/{task}", "{}", Json);
         return data;
     }
 
     [Theory]
-    [MemberData(nameof(Corpus))]
+    [MemberData(nameof(Corpus), MemberType = typeof(ApiBadInputTests))]
     public async Task BadInput_Answers4xxProblem_AndChangesNothing(string name, string method, string path, string? body, string? contentType)
     {
         var portal = fixture.Portal;
@@ -257,7 +320,7 @@ public sealed class ApiBadInputTests(ApiBadInputFixture fixture) : IClassFixture
             request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
             if (contentType is not null)
             {
-                request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+                request.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
             }
         }
         var before = await portal.CountsAsync();
@@ -271,7 +334,7 @@ public sealed class ApiBadInputTests(ApiBadInputFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task Corpus_HasAtLeast100Requests() => Assert.True(await Task.FromResult(Corpus().Count) >= 100, $"{Corpus().Count} requests");
+    public async Task Corpus_HasAtLeast100Requests_Here() => Assert.True(await Task.FromResult(Corpus().Count) >= 100, $"{Corpus().Count} requests");
 
     [Fact]
     public async Task UnknownField_IsNamedInTheProblem()
@@ -300,5 +363,105 @@ public sealed class ApiBadInputTests(ApiBadInputFixture fixture) : IClassFixture
 
         var problem = await ApiPortal.ReadAsync(response);
         Assert.Contains("/amount", problem.GetProperty("errors").GetProperty("proposedAction")[0].GetString());
+    }
+
+    /// <summary>Each refusal that bad input once slipped past (a 500, stored as sent, or read as something else): the status,
+    /// and for a 400 the field named.</summary>
+    public static TheoryData<string, string, string, string?, int, string?> Refusals()
+    {
+        var data = new TheoryData<string, string, string, string?, int, string?>();
+        void Add(string name, string body, int status, string? field, string path = Tasks, string? type = Json) => data.Add(name, path, body, type, status, field);
+        Add("schema that is only a reference to itself", TaskWith("schema", Schema("{\"$ref\":\"#\"}")), 400, "schema");
+        Add("schema type banana", TaskWith("schema", Schema("{\"type\":\"banana\"}")), 400, "schema");
+        Add("schema pattern not a regular expression", TaskWith("schema", Schema("{\"properties\":{\"order\":{\"pattern\":\"(\"}}}")), 400, "schema");
+        Add("candidateGroup unknown", TaskWith("candidateGroup", "no-such-queue"), 400, "candidateGroup");
+        Add("assignee unknown", TaskWith("assignee", "nobody.here"), 400, "assignee");
+        Add("requiredApprovals as a string", TaskWith("requiredApprovals", "2"), 400, "requiredApprovals");
+        Add("risk with a space", TaskWith("risk", "low "), 400, "risk");
+        Add("kind as a list", TaskWith("kind", "approve, choice"), 400, "kind");
+        Add("charset latin-1", TaskWith("title", "x"), 415, null, type: "application/json; charset=iso-8859-1");
+        Add("title of zero-width characters", TaskWith("title", "\u200B\u2060\uFEFF"), 400, "title");
+        Add("title of bidirectional controls", TaskWith("title", "\u202E\u2066\u2069"), 400, "title");
+        Add("NUL in the context", TaskWith("context", Schema("{\"note\":\"a\\u0000b\"}")), 400, "context.note");
+        Add("NUL in an array", TaskWith("context", Schema("{\"items\":[\"ok\",\"x\\u0000\"]}")), 400, "context.items[1]");
+        Add("NUL in a field name", TaskWith("context", Schema("{\"ok\":1,\"a\\u0000\":1}")), 400, "context");
+        Add("NUL in a decision's payload", "{\"reviewer\":\"elena.fischer\",\"verb\":\"approve\",\"payload\":{\"amount\":1,\"currency\":\"E\\u0000\"}}",
+            400, "payload.currency", Decision);
+        Add("NUL in a workflow's input", "{\"definition\":\"expense-claim\",\"input\":{\"claim\":{\"employee\":\"x\\u0000\"}}}", 400, "input.claim.employee", "/api/v1/workflows");
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Refusals), MemberType = typeof(ApiBadInputTests))]
+    public async Task BadInput_IsRefused_WithTheStatusAndTheField(string name, string path, string body, string? contentType, int status, string? field)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path.Replace("{task}", fixture.TaskId.ToString()))
+        {
+            Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body)),
+        };
+        request.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType!);
+
+        var response = await fixture.Client.SendAsync(request, Cancel);
+
+        var problem = await ApiPortal.ReadAsync(response);
+        Assert.True(status == (int)response.StatusCode, $"{name}: answered {(int)response.StatusCode}: {problem}");
+        if (field is not null)
+        {
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"{name}: {problem}");
+        }
+    }
+
+    // Pitfall: NJsonSchema matches "pattern" with the static Regex API; without the process-wide timeout (RegexBound) this
+    // request backtracks for minutes, and the test's own timeout fails it.
+    [Fact(Timeout = 10_000)]
+    public async Task CatastrophicPattern_OnCreate_Answers400NamingTheProposal()
+    {
+        var body = TaskWith("proposedAction", Schema("{\"amount\":40,\"currency\":\"EUR\",\"order\":\"" + new string('a', 40) + "!\"}"))
+            .Replace("\"order\":{\"type\":\"string\"}", "\"order\":{\"type\":\"string\",\"pattern\":\"^(a+)+$\"}");
+        var before = await fixture.Portal.CountsAsync();
+
+        var response = await fixture.Client.PostAsync(Tasks, new StringContent(body, Encoding.UTF8, Json), Cancel);
+
+        var problem = await ApiPortal.ReadAsync(response);
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Contains("took longer", problem.GetProperty("errors").GetProperty("proposedAction")[0].GetString());
+        Assert.Equal(before, await fixture.Portal.CountsAsync());
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task CatastrophicPattern_OnApiDecision_Answers400NamingThePayload()
+    {
+        var task = JsonSerializer.SerializeToNode(ApiPortal.Task(), ApiPortal.Json)!.AsObject();
+        task["schema"]!["properties"]!["order"] = Schema("{\"type\":\"string\",\"pattern\":\"^(a+)+$\"}");
+        task["proposedAction"]!["order"] = "aaaa";
+        var created = await fixture.Client.PostAsync(Tasks, new StringContent(task.ToJsonString(), Encoding.UTF8, Json), Cancel);
+        var id = (await ApiPortal.ReadAsync(created)).GetProperty("id").GetGuid();
+        var decision = "{\"reviewer\":\"elena.fischer\",\"verb\":\"approve\",\"payload\":{\"amount\":40,\"currency\":\"EUR\",\"order\":\"" + new string('a', 40) + "!\"}}";
+
+        var response = await fixture.Client.PostAsync($"{Tasks}/{id}/decision", new StringContent(decision, Encoding.UTF8, Json), Cancel);
+
+        var problem = await ApiPortal.ReadAsync(response);
+        Assert.True(400 == (int)response.StatusCode, problem.ToString());
+        Assert.Contains("took longer", problem.GetProperty("errors").GetProperty("payload")[0].GetString());
+    }
+
+    [Fact]
+    public async Task AssigneeUnknown_WithoutAQueue_IsNamed()
+    {
+        var body = Set(JsonNode.Parse(TaskWith("assignee", "nobody.here"))!.AsObject(), "candidateGroup", null, remove: true).ToJsonString();
+
+        var problem = await ApiPortal.ReadAsync(await fixture.Client.PostAsync(Tasks, new StringContent(body, Encoding.UTF8, Json), Cancel));
+
+        Assert.Contains("nobody.here", problem.GetProperty("errors").GetProperty("assignee")[0].GetString());
+    }
+
+    [Fact]
+    public async Task KnownAssignee_WithUtf8Charset_IsAccepted()
+    {
+        var body = TaskWith("assignee", "elena.fischer");
+
+        var response = await fixture.Client.PostAsync(Tasks, new StringContent(body, Encoding.UTF8, "application/json"), Cancel);
+
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
     }
 }

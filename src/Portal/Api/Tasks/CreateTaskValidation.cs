@@ -6,13 +6,15 @@ using ApprovalPortal.Engine.Definitions;
 using ApprovalPortal.Engine.Gates;
 using ApprovalPortal.Portal.Api.Keys;
 using ApprovalPortal.Portal.Components.Editing;
+using ApprovalPortal.Portal.Components.Shared;
+using ApprovalPortal.Portal.Security;
 using ApprovalPortal.Portal.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace ApprovalPortal.Portal.Api.Tasks;
 
 /// <summary>Checks a task request field by field (every problem at once, named by field) and turns it into the engine's request.</summary>
-public sealed class CreateTaskValidation(IDbContextFactory<PortalDbContext> contexts, OutboundGuard outbound, TimeProvider clock)
+public sealed class CreateTaskValidation(IDbContextFactory<PortalDbContext> contexts, OutboundGuard outbound, TimeProvider clock, SignInSettings signIn)
 {
     /// <summary>The longest title.</summary>
     public const int MaxTitle = 500;
@@ -88,7 +90,7 @@ public sealed class CreateTaskValidation(IDbContextFactory<PortalDbContext> cont
             {
                 Add("choices", $"A choice task needs 2 to {MaxChoices} options.");
             }
-            else if (choices.Any(c => string.IsNullOrWhiteSpace(c) || c.Length > MaxChoice))
+            else if (choices.Any(c => VisibleText.IsBlank(c) || c.Length > MaxChoice))
             {
                 Add("choices", $"Every option is a non-empty text of at most {MaxChoice} characters.");
             }
@@ -113,7 +115,7 @@ public sealed class CreateTaskValidation(IDbContextFactory<PortalDbContext> cont
                 var load = await PayloadSchema.LoadAsync(schema.GetRawText(), cancellationToken);
                 if (load.Problem is not null)
                 {
-                    Add("schema", "The schema could not be read: " + load.Problem);
+                    Add("schema", load.Problem);
                 }
                 else if (load.Schema is not null && body.ProposedAction is { } proposal)
                 {
@@ -124,12 +126,25 @@ public sealed class CreateTaskValidation(IDbContextFactory<PortalDbContext> cont
                 }
             }
         }
-        if (body.EscalationPolicy is { Length: > 0 and <= MaxName } policy && !errors.ContainsKey("escalationPolicy"))
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
-            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            if (!await db.EscalationPolicies.AnyAsync(p => p.Name == policy, cancellationToken))
+            if (body.EscalationPolicy is { } policy && !errors.ContainsKey("escalationPolicy")
+                && !await db.EscalationPolicies.AnyAsync(p => p.Name == policy, cancellationToken))
             {
                 Add("escalationPolicy", $"There is no escalation policy named '{policy}'.");
+            }
+            // A task in a queue nobody knows, or for a person nobody knows, would wait where only an admin ever looks.
+            if (body.CandidateGroup is { } group && !errors.ContainsKey("candidateGroup")
+                && !await db.Groups.AnyAsync(g => g.Name == group, cancellationToken))
+            {
+                Add("candidateGroup", $"There is no queue named '{group}'.");
+            }
+            // With Entra ID a person appears in the local store when they first sign in, so an assignee may be someone who
+            // has not yet; the local directory knows everyone there is.
+            if (body.Assignee is { } assignee && !errors.ContainsKey("assignee") && signIn.Mode != SignInMode.EntraId
+                && !await db.Users.AnyAsync(u => u.UserName == assignee, cancellationToken))
+            {
+                Add("assignee", $"There is no user named '{assignee}'.");
             }
         }
         if (errors.Count > 0)
@@ -173,9 +188,9 @@ public sealed class CreateTaskValidation(IDbContextFactory<PortalDbContext> cont
             }
             return;
         }
-        if (string.IsNullOrWhiteSpace(value))
+        if (VisibleText.IsBlank(value))
         {
-            add(field, "Must not be empty.");
+            add(field, "Must not be empty (invisible characters and spaces alone do not count).");
         }
         else if (value.Length > max)
         {

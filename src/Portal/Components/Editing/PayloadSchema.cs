@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using NJsonSchema;
 using NJsonSchema.Validation;
 
@@ -12,7 +13,9 @@ public sealed class PayloadSchema
     /// <summary>The parsed schema, with local <c>$ref</c>s resolved.</summary>
     public JsonSchema Root { get; }
 
-    /// <summary>Reads <paramref name="schemaJson"/>; <see cref="SchemaLoad.Problem"/> says why when it cannot be used.</summary>
+    /// <summary>Reads <paramref name="schemaJson"/>; <see cref="SchemaLoad.Problem"/> says why when it cannot be used: it is
+    /// not JSON Schema (draft-07's meta-schema refuses it), a <c>$ref</c> leaves the document or goes round in a circle,
+    /// or a pattern is not a regular expression.</summary>
     public static async Task<SchemaLoad> LoadAsync(string? schemaJson, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrWhiteSpace(schemaJson))
@@ -21,8 +24,12 @@ public sealed class PayloadSchema
         }
         try
         {
+            if (await MetaSchema.ProblemAsync(schemaJson, cancellationToken) is { } invalid)
+            {
+                return new SchemaLoad(null, invalid);
+            }
             var root = await JsonSchema.FromJsonAsync(schemaJson, documentPath: null, LocalReferencesOnly.Create, cancellationToken);
-            return new SchemaLoad(new PayloadSchema(root), null);
+            return SchemaWalk.Problem(root) is { } problem ? new SchemaLoad(null, problem) : new SchemaLoad(new PayloadSchema(root), null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -36,12 +43,23 @@ public sealed class PayloadSchema
     {
         var pointers = ValidationErrorPaths.Index(value);
         var errors = new List<PayloadError>();
-        foreach (var error in Root.Validate(value?.ToJsonString() ?? "null").SelectMany(Leaves))
+        ICollection<ValidationError> found;
+        try
         {
-            var found = new PayloadError(ValidationErrorPaths.ToPointer(error, pointers), ValidationMessages.For(error));
-            if (!errors.Contains(found))
+            found = Root.Validate(value?.ToJsonString() ?? "null");
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            // NJsonSchema matches pattern and patternProperties with the static Regex API: only the process-wide
+            // timeout (RegexBound) stops a pattern that backtracks without end.
+            return [new PayloadError("", $"A pattern of the schema took longer than {Hosting.RegexBound.Milliseconds} ms to check, so the value cannot be checked against it.")];
+        }
+        foreach (var error in found.SelectMany(Leaves))
+        {
+            var next = new PayloadError(ValidationErrorPaths.ToPointer(error, pointers), ValidationMessages.For(error));
+            if (!errors.Contains(next))
             {
-                errors.Add(found);
+                errors.Add(next);
             }
         }
         return errors;

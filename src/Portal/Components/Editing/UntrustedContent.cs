@@ -35,7 +35,8 @@ public static class UntrustedContent
             var cut = char.IsHighSurrogate(markdown[MaxLength - 1]) ? MaxLength - 1 : MaxLength;
             markdown = markdown[..cut] + "\n\n(truncated)";
         }
-        return Sanitizer.Sanitize(Markdown.ToHtml(markdown, Pipeline));
+        // Hidden characters become visible markers first, so a bidirectional override cannot turn the rendered text around.
+        return Sanitizer.Sanitize(Markdown.ToHtml(Shared.VisibleText.Reveal(markdown), Pipeline));
     }
 
     private static HtmlSanitizer CreateSanitizer()

@@ -79,6 +79,6 @@ internal static partial class ValidationMessages
         ? char.ToUpperInvariant(words[0]) + words[1..].ToLowerInvariant()
         : kind;
 
-    [GeneratedRegex("([A-Z])")]
+    [GeneratedRegex("([A-Z])", RegexOptions.None, matchTimeoutMilliseconds: Hosting.RegexBound.Milliseconds)]
     private static partial Regex WordStart();
 }

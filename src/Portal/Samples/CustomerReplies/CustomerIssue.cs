@@ -35,5 +35,5 @@ public sealed record CustomerIssue(string Key, string Title, IReadOnlyList<strin
     /// <summary>The first known issue one of whose words (whole words, any case) the text uses; else <see cref="General"/>.</summary>
     public static CustomerIssue Of(string text) =>
         Known.FirstOrDefault(issue => issue.Words.Any(w => Regex.IsMatch(text, $@"\b{Regex.Escape(w)}\b",
-            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)))) ?? General;
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, Hosting.RegexBound.Timeout))) ?? General;
 }

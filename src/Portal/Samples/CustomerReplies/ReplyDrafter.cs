@@ -10,7 +10,7 @@ public static partial class ReplyDrafter
 
     /// <summary>"order 10-4471", "Order no. SO-2024-1183", "order #48213", or a bare "#48213".</summary>
     [GeneratedRegex(@"\border\s*(?:number|no\.?|nr\.?)?\s*[:#]?\s*(?<id>[A-Z]{0,4}-?\d[\d-]{1,15}\d)\b|#(?<id>\d{3,12})\b",
-        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: Hosting.RegexBound.Milliseconds)]
     private static partial Regex OrderReference();
 
     public static string? FindOrder(CustomerMessage message)

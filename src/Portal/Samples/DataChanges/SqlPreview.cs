@@ -7,7 +7,7 @@ namespace ApprovalPortal.Portal.Samples.DataChanges;
 /// supported database converts to the column's type.</summary>
 public static partial class SqlPreview
 {
-    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]{0,62}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]{0,62}$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: Hosting.RegexBound.Milliseconds)]
     private static partial Regex PlainIdentifier();
 
     /// <summary>True for "name" or, when <paramref name="qualified"/>, "schema.name".</summary>
