@@ -7,6 +7,7 @@ using ApprovalPortal.Data.Invocations;
 using ApprovalPortal.Data.Outbox;
 using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Data.Workflows;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 
 namespace ApprovalPortal.Data.Tests;
 
@@ -103,6 +104,7 @@ internal static class SampleEntities
                 Id = Guid.CreateVersion7(), TaskId = task.Id, DecidedBy = "rita", DecidedAt = At(9), Outcome = TaskOutcome.EditedAndApproved,
                 Source = DecisionSource.Api, ProposalRevision = 2, PayloadJson = """{"amount":1200.0}""", PayloadHash = "abc123",
                 DiffJson = """[{"op":"replace","path":"/amount","from":1250.0,"value":1200.0}]""", Choice = "pay", Comment = "Capped at policy",
+                ApiClientId = apiClient.Id,
             },
             new ToolInvocation
             {
@@ -130,8 +132,9 @@ internal static class SampleEntities
             new IdempotencyRecord
             {
                 ApiClientId = apiClient.Id, Key = "req-1", RequestHash = "rh", StatusCode = 201, ResponseJson = """{"id":"t"}""",
-                Location = "/api/v1/tasks/t", CreatedAt = At(5), ExpiresAt = At(1445),
+                Location = "/api/v1/tasks/t", CreatedAt = At(5), ExpiresAt = At(1445), ResourceId = task.Id,
             },
+            new DataProtectionKey { FriendlyName = "key-" + suffix, Xml = "<key id=\"" + suffix + "\" version=\"1\" />" },
             new WebhookDelivery
             {
                 Id = Guid.CreateVersion7(), SubscriptionId = subscription.Id, EventType = "task.decided", EventId = Guid.CreateVersion7(),
