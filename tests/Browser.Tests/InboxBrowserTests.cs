@@ -41,6 +41,8 @@ public sealed class InboxBrowserTests(Chromium chromium) : IClassFixture<Chromiu
         var page = await chromium.NewPageAsync(_portal.BaseAddress);
         await Chromium.SignInAsync(page, "elena.fischer", "/inbox");
         await Assertions.Expect(page.Locator(".inbox-row")).ToHaveCountAsync(2);
+        // The rows are there before the shortcuts listen (the listener attaches after the first interactive render).
+        await page.Locator("html[data-inbox-keys=on]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
         var cursorRow = page.Locator(".inbox-row-current .inbox-title");
         var top = await cursorRow.TextContentAsync();
 

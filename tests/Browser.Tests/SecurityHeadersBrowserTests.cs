@@ -19,12 +19,9 @@ public sealed class SecurityHeadersBrowserTests(Chromium chromium) : IClassFixtu
         await Assertions.Expect(page.Locator("#inbox-empty")).ToBeVisibleAsync();
         // A MudBlazor dialog opened from the keyboard: the circuit and MudBlazor's script both run.
         var help = page.Locator("#shortcut-help");
-        for (var attempt = 0; attempt < 20 && !await help.IsVisibleAsync(); attempt++)
-        {
-            // The inbox's key handler attaches once the circuit has rendered it; until then a key does nothing.
-            await page.Keyboard.PressAsync("?");
-            await page.WaitForTimeoutAsync(250);
-        }
+        // The inbox's key handler attaches once the circuit has rendered it; until then a key does nothing.
+        await page.Locator("html[data-inbox-keys=on]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await page.Keyboard.PressAsync("?");
         await Assertions.Expect(help).ToBeVisibleAsync();
         await page.GotoAsync("/hangfire");
         await Assertions.Expect(page.Locator("body")).ToContainTextAsync("ApprovalPortal jobs");

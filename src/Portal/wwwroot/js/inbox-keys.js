@@ -14,5 +14,12 @@ export function attach(inbox) {
         inbox.invokeMethodAsync("OnKey", event.key);
     };
     document.addEventListener("keydown", handler);
-    return { detach: () => document.removeEventListener("keydown", handler) };
+    // Keys pressed before this point are lost: the mark tells a script (and a test) when the shortcuts listen.
+    document.documentElement.dataset.inboxKeys = "on";
+    return {
+        detach: () => {
+            document.removeEventListener("keydown", handler);
+            delete document.documentElement.dataset.inboxKeys;
+        },
+    };
 }
