@@ -172,7 +172,12 @@ public static class TasksApi
         if (body.Payload is { } payload && task.SchemaJson is not null)
         {
             var load = await PayloadSchema.LoadAsync(task.SchemaJson, ct);
-            var broken = load.Schema?.Validate(JsonNode.Parse(payload.GetRawText())) ?? [];
+            if (load.Schema is null)
+            {
+                // A stored schema the checks refuse (stored before they existed) checks nothing: no payload passes unchecked.
+                return Refused($"The task's schema cannot check an edited payload ({load.Problem}); decide without a payload.");
+            }
+            var broken = load.Schema.Validate(JsonNode.Parse(payload.GetRawText()));
             if (broken.Count > 0)
             {
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]>

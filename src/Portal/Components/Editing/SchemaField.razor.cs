@@ -39,7 +39,7 @@ public partial class SchemaField
                 (null, { } max) => $"Up to {max.ToString(CultureInfo.InvariantCulture)}.",
                 _ => null,
             };
-            return string.Join(" ", new[] { Spec.Description, range }.Where(s => !string.IsNullOrWhiteSpace(s))) is { Length: > 0 } help ? help : null;
+            return string.Join(" ", new[] { Spec.Description is null ? null : Shared.VisibleText.ForPlainText(Spec.Description), range }.Where(s => !string.IsNullOrWhiteSpace(s))) is { Length: > 0 } help ? help : null;
         }
     }
 
