@@ -180,7 +180,9 @@ internal sealed partial class LeaseKeeper : IDisposable
         {
             lock (_gate)
             {
-                return !_lost && _until is { } until && until > now && until - now <= renewBelow ? _version : null;
+                // A lease that ran out unnoticed (a late tick) is renewed too: the renewal's version and owner guard fails
+                // if another node claimed the instance meanwhile.
+                return !_lost && _until is { } until && until - now <= renewBelow ? _version : null;
             }
         }
 

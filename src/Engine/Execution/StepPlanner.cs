@@ -188,7 +188,14 @@ internal sealed class StepPlanner(TimeProvider clock, IOptions<EngineOptions> op
         ? row with { Status = WorkflowStatus.Running, RunnableAt = now, LeaseOwner = options.Value.NodeName, LeaseUntil = now + options.Value.LeaseDuration }
         : row with { Status = WorkflowStatus.Running, RunnableAt = now, LeaseOwner = null, LeaseUntil = null };
 
-    private static InstanceRow Touch(InstanceRow row, DateTime now) => row with { Version = row.Version + 1, UpdatedAt = now };
+    /// <summary>The row one commit later. A commit by the node holding the lease renews it: writing back the lease end read
+    /// at the claim would undo the lease keeper's renewals and let another node claim a run that is still going.</summary>
+    private InstanceRow Touch(InstanceRow row, DateTime now) => row with
+    {
+        Version = row.Version + 1,
+        UpdatedAt = now,
+        LeaseUntil = row.LeaseOwner is { } owner && owner == options.Value.NodeName ? now + options.Value.LeaseDuration : row.LeaseUntil,
+    };
 
     private static InstanceRow Park(InstanceRow row, WorkflowStatus status) =>
         row with { Status = status, RunnableAt = null, LeaseOwner = null, LeaseUntil = null };
