@@ -58,7 +58,7 @@ public sealed class HubConnections : IDisposable
 /// <summary>Every <see cref="RevalidationOptions.RevalidationInterval"/>, closes this node's hub connections whose user
 /// no longer holds what the connection was given (deactivated, a role or queue taken away) or whose key was revoked,
 /// including changes made through another node.</summary>
-internal sealed partial class HubRevalidation(HubConnections connections, PortalAccess access, IDbContextFactory<PortalDbContext> contexts,
+internal sealed partial class HubRevalidation(HubConnections connections, IDbContextFactory<PortalDbContext> contexts,
     IOptions<RevalidationOptions> options, TimeProvider clock, ILogger<HubRevalidation> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -87,9 +87,16 @@ internal sealed partial class HubRevalidation(HubConnections connections, Portal
             var gone = await db.ApiClients.AsNoTracking().Where(c => clients.Contains(c.Id) && c.RevokedAt != null).Select(c => c.Id).ToListAsync(cancellationToken);
             connections.Close(c => c.ClientId is { } id && gone.Contains(id));
         }
-        foreach (var connection in open.Where(c => c.UserName is not null))
+        // One read of the store per person, however many tabs or programs they have connected.
+        foreach (var person in open.Where(c => c.Context.User is { } user && PortalAccess.PortalUserName(user) is not null)
+            .GroupBy(c => PortalAccess.PortalUserName(c.Context.User!)!, StringComparer.Ordinal))
         {
-            if (connection.Context.User is { } user && !await access.StillHoldsAsync(user, cancellationToken))
+            StoredRights? stored;
+            await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+            {
+                stored = await StoredRights.LoadAsync(db, person.Key, cancellationToken);
+            }
+            foreach (var connection in person.Where(c => !PortalAccess.StillHolds(c.Context.User!, stored)))
             {
                 connections.Close(c => c.Context.ConnectionId == connection.Context.ConnectionId);
             }

@@ -12,20 +12,32 @@ public sealed class PortalAccess(IDbContextFactory<PortalDbContext> contexts)
     /// <summary>False when the user was deactivated, or lost a role or a queue the principal still carries.</summary>
     public async Task<bool> StillHoldsAsync(ClaimsPrincipal principal, CancellationToken cancellationToken = default)
     {
-        var portal = principal.Identities.FirstOrDefault(i => i.AuthenticationType == PortalClaims.IdentityType);
-        if (portal is null || PortalClaims.UserNameOf(principal) is not { } userName)
+        if (PortalUserName(principal) is not { } userName)
         {
             return true;
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var user = await db.Users.AsNoTracking().AsSplitQuery().Include(u => u.Roles).Include(u => u.Groups).ThenInclude(m => m.Group)
-            .SingleOrDefaultAsync(u => u.UserName == userName, cancellationToken);
-        if (user is { IsActive: false })
+        return StillHolds(principal, await StoredRights.LoadAsync(db, userName, cancellationToken));
+    }
+
+    /// <summary>The user name of <paramref name="principal"/>'s portal identity, or null when it has none (an API key).</summary>
+    public static string? PortalUserName(ClaimsPrincipal principal) =>
+        principal.Identities.Any(i => i.AuthenticationType == PortalClaims.IdentityType) ? PortalClaims.UserNameOf(principal) : null;
+
+    /// <summary>Whether <paramref name="principal"/> still holds what it carries, given what the store grants now.</summary>
+    public static bool StillHolds(ClaimsPrincipal principal, StoredRights? stored)
+    {
+        var portal = principal.Identities.FirstOrDefault(i => i.AuthenticationType == PortalClaims.IdentityType);
+        if (portal is null)
+        {
+            return true;
+        }
+        if (stored is { IsActive: false })
         {
             return false;
         }
-        var roles = (user?.Roles.Select(r => r.Role.ToString()) ?? []).Concat(PortalClaims.SignInRolesOf(principal)).ToHashSet(StringComparer.Ordinal);
-        var groups = user?.Groups.Where(m => m.Group is not null).Select(m => m.Group!.Name).ToHashSet(StringComparer.Ordinal) ?? [];
+        var roles = (stored?.Roles.AsEnumerable() ?? []).Concat(PortalClaims.SignInRolesOf(principal)).ToHashSet(StringComparer.Ordinal);
+        var groups = stored?.Groups ?? new HashSet<string>(StringComparer.Ordinal);
         return portal.FindAll(portal.RoleClaimType).All(c => roles.Contains(c.Value))
             && portal.FindAll(PortalClaims.Group).All(c => groups.Contains(c.Value));
     }

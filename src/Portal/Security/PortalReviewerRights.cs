@@ -14,23 +14,22 @@ internal sealed class PortalReviewerRights(IDbContextFactory<PortalDbContext> co
     public async ValueTask<string?> RefusalAsync(ReviewerCheck check, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var user = await db.Users.AsNoTracking().AsSplitQuery().Include(u => u.Roles).Include(u => u.Groups).ThenInclude(m => m.Group)
-            .SingleOrDefaultAsync(u => u.UserName == check.Reviewer, cancellationToken);
-        if (user is null && check.OnBehalf)
+        var stored = await StoredRights.LoadAsync(db, check.Reviewer, cancellationToken);
+        if (stored is null && check.OnBehalf)
         {
             return $"{check.Reviewer} is not a user of the portal, so no decision can be made on their behalf.";
         }
-        if (user is { IsActive: false })
+        if (stored is { IsActive: false })
         {
             return $"{check.Reviewer} is deactivated and may no longer decide tasks.";
         }
         // A key speaks for a person who is not there: only what the portal itself granted them counts.
-        var roles = (user?.Roles.Select(r => r.Role.ToString()) ?? []).Concat(check.OnBehalf ? [] : check.SignInRoles).ToHashSet(StringComparer.Ordinal);
+        var roles = (stored?.Roles.AsEnumerable() ?? []).Concat(check.OnBehalf ? [] : check.SignInRoles).ToHashSet(StringComparer.Ordinal);
         if (!PortalPolicies.ReviewRoles.Any(r => roles.Contains(r.ToString())))
         {
             return $"{check.Reviewer} may not decide tasks: that needs the role Reviewer, Manager or Admin.";
         }
-        var groups = user?.Groups.Where(m => m.Group is not null).Select(m => m.Group!.Name).ToHashSet(StringComparer.Ordinal) ?? [];
+        var groups = stored?.Groups ?? new HashSet<string>(StringComparer.Ordinal);
         if (!new Viewer(check.Reviewer, groups, roles.Contains(nameof(PortalRole.Admin))).CanSee(check.Task))
         {
             return $"{check.Reviewer} may not decide this task: it waits for someone else, or in a queue they are not in.";
