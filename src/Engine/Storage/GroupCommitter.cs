@@ -120,7 +120,16 @@ internal sealed partial class GroupCommitter(SqlDialect dialect, EngineDiagnosti
         catch (Exception ex)
         {
             var reference = CommitResult.NewReference();
-            LogGroupFailed(ex, group.Count, reference);
+            if (committing)
+            {
+                // The connection failed during COMMIT: the server may have stored the group, so "nothing was written"
+                // would be a lie; callers retry through their version checks and idempotency records.
+                LogGroupCommitUnknown(ex, group.Count, reference);
+            }
+            else
+            {
+                LogGroupFailed(ex, group.Count, reference);
+            }
             await ResetConnectionAsync();
             Array.Fill(results, new CommitResult(CommitStatus.Failed, ex, reference));
         }
@@ -275,6 +284,9 @@ internal sealed partial class GroupCommitter(SqlDialect dialect, EngineDiagnosti
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A group commit of {Count} step(s) failed; each of them is reported failed and nothing of it was written (reference {Reference})")]
     private partial void LogGroupFailed(Exception exception, int count, string reference);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The COMMIT of a group of {Count} step(s) failed; whether the database stored it is not known, and each of them is reported failed (reference {Reference})")]
+    private partial void LogGroupCommitUnknown(Exception exception, int count, string reference);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The database refused one commit of a group; nothing of it was written (reference {Reference})")]
     private partial void LogCommitFailed(Exception exception, string reference);

@@ -20,10 +20,13 @@ public static class OutboundAddressRule
         IPNetwork.Parse("192.168.0.0/16"),
         IPNetwork.Parse("198.18.0.0/15"),
         IPNetwork.Parse("224.0.0.0/3"),
-        IPNetwork.Parse("::/128"),
-        IPNetwork.Parse("::1/128"),
+        // IPv4-compatible addresses (::a.b.c.d, deprecated), :: and ::1 among them.
+        IPNetwork.Parse("::/96"),
         IPNetwork.Parse("64:ff9b:1::/48"),
         IPNetwork.Parse("100::/64"),
+        // Teredo tunnels (their IPv4 ends are hidden in the address) and the documentation range.
+        IPNetwork.Parse("2001::/32"),
+        IPNetwork.Parse("2001:db8::/32"),
         IPNetwork.Parse("fc00::/7"),
         IPNetwork.Parse("fe80::/10"),
         IPNetwork.Parse("fec0::/10"),

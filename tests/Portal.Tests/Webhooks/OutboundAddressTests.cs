@@ -30,6 +30,8 @@ public sealed class OutboundAddressTests
     [InlineData("64:ff9b::a9fe:a9fe")] // NAT64 of 169.254.169.254
     [InlineData("2002:a00:1::1")] // 6to4 of 10.0.0.1
     [InlineData("ff02::1")]
+    [InlineData("::a00:1")] // IPv4-compatible 10.0.0.1
+    [InlineData("2001:0:4136:e378:8000:63bf:3fff:fdd2")] // Teredo
     public void PrivateLoopbackAndLinkLocalAddresses_AreRefused(string address) =>
         Assert.True(OutboundAddressRule.IsRefused(IPAddress.Parse(address)));
 
