@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 
 namespace ApprovalPortal.Portal.Hosting;
 
@@ -36,12 +37,12 @@ public sealed class ForwardedHeadersSettings : IValidatableObject
 
 internal static class ForwardedHeadersSetup
 {
-    public static IServiceCollection AddPortalForwardedHeaders(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddPortalForwardedHeaders(this IServiceCollection services)
     {
         services.AddOptions<ForwardedHeadersSettings>().BindConfiguration(ForwardedHeadersSettings.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.Configure<ForwardedHeadersOptions>(options =>
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ForwardedHeadersSettings>>((options, configured) =>
         {
-            var settings = configuration.GetSection(ForwardedHeadersSettings.Section).Get<ForwardedHeadersSettings>() ?? new();
+            var settings = configured.Value;
             options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             // The framework trusts loopback by default; only what is configured is trusted here.
             options.KnownProxies.Clear();
@@ -62,8 +63,7 @@ internal static class ForwardedHeadersSetup
     /// out, because with empty lists it would believe everybody.</summary>
     public static WebApplication UsePortalForwardedHeaders(this WebApplication app)
     {
-        var settings = app.Configuration.GetSection(ForwardedHeadersSettings.Section).Get<ForwardedHeadersSettings>() ?? new();
-        if (settings.Any)
+        if (app.Services.GetRequiredService<IOptions<ForwardedHeadersSettings>>().Value.Any)
         {
             app.UseForwardedHeaders();
         }

@@ -30,7 +30,7 @@ public static class PortalHosting
         builder.Services.AddApprovalData(builder.Configuration, builder.Environment.ContentRootPath);
         // One key ring for every node and restart: cookies and antiforgery tokens stay valid across them.
         builder.Services.AddDataProtection().SetApplicationName("ApprovalPortal").PersistKeysToDbContext<PortalDbContext>();
-        builder.Services.AddPortalForwardedHeaders(builder.Configuration);
+        builder.Services.AddPortalForwardedHeaders();
         builder.Services.AddApprovalEngine(builder.Configuration).AddSampleAgents();
         builder.Services.AddSampleSeeding(builder.Configuration);
         builder.Services.AddLiveUpdates();

@@ -42,9 +42,9 @@ public sealed class WebhookSubscriptions(IDbContextFactory<PortalDbContext> cont
         {
             return new(null, "Give the subscription a name (at most 100 characters).");
         }
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || url.Length > 2000)
+        if (url.Length > 2000)
         {
-            return new(null, "The URL must be an absolute http or https address.");
+            return new(null, "The URL must be at most 2,000 characters.");
         }
         if (guard.RefusalAtSave(url) is { } refusal)
         {
@@ -67,7 +67,7 @@ public sealed class WebhookSubscriptions(IDbContextFactory<PortalDbContext> cont
         {
             Id = Guid.CreateVersion7(),
             Name = name.Trim(),
-            Url = uri.ToString(),
+            Url = new Uri(url).ToString(),
             Events = string.Join(' ', events.Distinct()),
             Secret = string.IsNullOrEmpty(secret) ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) : secret,
             CreatedBy = admin,
