@@ -6,6 +6,7 @@ using ApprovalPortal.Portal.Dashboard;
 using ApprovalPortal.Portal.Delegations;
 using ApprovalPortal.Portal.Inbox;
 using ApprovalPortal.Portal.Live;
+using ApprovalPortal.Portal.Overview;
 using ApprovalPortal.Portal.Retention;
 using ApprovalPortal.Portal.Samples;
 using ApprovalPortal.Portal.Security;
@@ -40,6 +41,7 @@ public static class PortalHosting
         builder.Services.AddSingleton<IncidentList>();
         builder.Services.AddSingleton<ReplayPreview>();
         builder.Services.AddSingleton<InstanceOpenTasks>();
+        builder.Services.AddSingleton<FloorCounts>();
         builder.Services.AddInbox();
         builder.Services.AddManagerDashboard();
         builder.Services.AddDelegations();
