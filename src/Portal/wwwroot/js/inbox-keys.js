@@ -11,7 +11,7 @@ export function attach(inbox) {
             return;
         }
         event.preventDefault();
-        inbox.invokeMethodAsync("OnKey", event.key);
+        inbox.invokeMethodAsync("OnKeyAsync", event.key);
     };
     document.addEventListener("keydown", handler);
     // Keys pressed before this point are lost: the mark tells a script (and a test) when the shortcuts listen.
