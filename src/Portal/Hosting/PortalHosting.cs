@@ -4,6 +4,7 @@ using ApprovalPortal.Portal.Api;
 using ApprovalPortal.Portal.Components;
 using ApprovalPortal.Portal.Dashboard;
 using ApprovalPortal.Portal.Delegations;
+using ApprovalPortal.Portal.Due;
 using ApprovalPortal.Portal.Inbox;
 using ApprovalPortal.Portal.Live;
 using ApprovalPortal.Portal.Overview;
@@ -43,6 +44,7 @@ public static class PortalHosting
         builder.Services.AddSingleton<InstanceOpenTasks>();
         builder.Services.AddSingleton<FloorCounts>();
         builder.Services.AddInbox();
+        builder.Services.AddDueCountdowns();
         builder.Services.AddManagerDashboard();
         builder.Services.AddDelegations();
         builder.Services.AddAdministration();

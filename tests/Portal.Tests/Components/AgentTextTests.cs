@@ -103,8 +103,7 @@ public sealed class AgentTextTests : MudComponentTest
     {
         var task = new HumanTask { Id = Guid.CreateVersion7(), Title = "t", Kind = TaskKind.Approve, Assignee = "new.person\u202E", RequestedBy = "api:agent" };
 
-        var cut = Render<TaskFacts>(p => p.Add(f => f.Details, new ApprovalPortal.Portal.Tasks.TaskDetails(task, null, null, null, [], AssigneeNotSignedIn: true))
-            .Add(f => f.Now, DateTime.UtcNow));
+        var cut = Render<TaskFacts>(p => p.Add(f => f.Details, new ApprovalPortal.Portal.Tasks.TaskDetails(task, null, null, null, [], AssigneeNotSignedIn: true)));
 
         Assert.Equal("not signed in yet", cut.Find("#assignee-not-signed-in").TextContent.Trim());
         Assert.Contains(cut.FindAll("bdi.agent-text"), e => e.TextContent == "new.person⟨U+202E⟩");
@@ -115,7 +114,7 @@ public sealed class AgentTextTests : MudComponentTest
     {
         var task = new HumanTask { Id = Guid.CreateVersion7(), Title = "t", Kind = TaskKind.Approve, Assignee = "elena.fischer" };
 
-        var cut = Render<TaskFacts>(p => p.Add(f => f.Details, new ApprovalPortal.Portal.Tasks.TaskDetails(task, null, null, null, [])).Add(f => f.Now, DateTime.UtcNow));
+        var cut = Render<TaskFacts>(p => p.Add(f => f.Details, new ApprovalPortal.Portal.Tasks.TaskDetails(task, null, null, null, [])));
 
         Assert.Empty(cut.FindAll("#assignee-not-signed-in"));
     }

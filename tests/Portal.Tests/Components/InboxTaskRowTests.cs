@@ -1,13 +1,20 @@
 using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Portal.Components.Pages.Inbox;
+using ApprovalPortal.Portal.Due;
 using ApprovalPortal.Portal.Inbox;
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ApprovalPortal.Portal.Tests.Components;
 
 public sealed class InboxTaskRowTests : MudComponentTest
 {
     private static readonly DateTime Now = new(2026, 3, 2, 12, 0, 0, DateTimeKind.Utc);
+
+    // Due times count down from the circuit's clock, which stands at the rows' own "now" here.
+    protected override void AddServices(IServiceCollection services) =>
+        services.AddSingleton<TimeProvider>(new FakeTimeProvider(new DateTimeOffset(Now))).AddDueCountdowns();
 
     private static InboxRow Row(string? claimedBy = null, DateTime? dueAt = null, int required = 1, int approvals = 0, int escalation = 0,
         string? assignee = null, RiskLevel risk = RiskLevel.Low, string title = "Approve expense claim EC-1: 84.50 EUR") =>
@@ -54,7 +61,7 @@ public sealed class InboxTaskRowTests : MudComponentTest
     }
 
     [Theory]
-    [InlineData(-50, "Overdue", "overdue 2 d")]
+    [InlineData(-50, "Overdue", "overdue by 2 d 2 h")]
     [InlineData(3, "Soon", "due in 3 h")]
     [InlineData(72, "Later", "due in 3 d")]
     public void DueTime_ShowsABadgeByUrgency(int hoursFromNow, string severity, string text)
