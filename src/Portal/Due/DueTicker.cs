@@ -3,9 +3,14 @@ namespace ApprovalPortal.Portal.Due;
 /// <summary>The one clock every countdown of a circuit ticks from (a scoped service: one per circuit, disposed with
 /// it). It holds a single timer of the <see cref="TimeProvider"/>, set to the earliest instant any watcher's reading
 /// changes, and wakes only the watchers whose instant has come, so a page of countdowns costs one timer and re-renders
-/// only the countdowns that change, not the page.</summary>
+/// only the countdowns that change, not the page. Watchers whose instants fall within <see cref="Together"/> of the
+/// earliest are woken with it (each given its own instant), so a page of countdowns in seconds wakes a few times a
+/// second at most, however their due times fall.</summary>
 public sealed class DueTicker(TimeProvider time) : IDisposable
 {
+    /// <summary>How far ahead of the earliest instant a wake-up serves the others.</summary>
+    public static readonly TimeSpan Together = TimeSpan.FromMilliseconds(250);
+
     private readonly Lock _lock = new();
     private readonly List<Watcher> _watches = [];
     private ITimer? _timer;
@@ -27,8 +32,9 @@ public sealed class DueTicker(TimeProvider time) : IDisposable
         }
     }
 
-    /// <summary>Calls <paramref name="changed"/> at <paramref name="firstChange"/>, with the time then, and again at each
-    /// instant it returns (each later than the time it was given). Dispose the result to stop.</summary>
+    /// <summary>Calls <paramref name="changed"/> at <paramref name="firstChange"/> (or up to <see cref="Together"/> before
+    /// it), with that instant or the time then if later, and again at each instant it returns (each later than the
+    /// time it was given). Dispose the result to stop.</summary>
     public IDisposable Watch(DateTime firstChange, Func<DateTime, DateTime> changed)
     {
         var watch = new Watcher(this, changed) { NextChange = firstChange };
@@ -57,15 +63,19 @@ public sealed class DueTicker(TimeProvider time) : IDisposable
         lock (_lock)
         {
             _armedFor = DateTime.MaxValue;
-            due = [.. _watches.Where(w => w.NextChange <= now)];
+            due = [.. _watches.Where(w => w.NextChange <= now + Together)];
         }
         // Outside the lock: a watcher may stop watching (or start another) from its callback.
-        var next = due.Select(w => (Watch: w, At: w.Changed(now))).ToList();
+        var next = due.Select(w =>
+        {
+            var at = w.NextChange > now ? w.NextChange : now;
+            return (Watch: w, At: at, Next: w.Changed(at));
+        }).ToList();
         lock (_lock)
         {
-            foreach (var (watch, at) in next)
+            foreach (var (watch, at, following) in next)
             {
-                watch.NextChange = at > now ? at : now + TimeSpan.FromSeconds(1);
+                watch.NextChange = following > at ? following : at + TimeSpan.FromSeconds(1);
             }
             ArmLocked();
         }

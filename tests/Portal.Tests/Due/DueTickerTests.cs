@@ -29,6 +29,23 @@ public sealed class DueTickerTests
     }
 
     [Fact]
+    public void WatchersDueWithinAQuarterSecond_AreWokenTogether_EachAtItsOwnInstant()
+    {
+        var time = new CountingTimeProvider(Start);
+        using var ticker = new DueTicker(time);
+        var seen = new List<DateTime>();
+        var watches = new[] { 1000, 1100, 1200 }.Select(ms =>
+            ticker.Watch(ticker.Now.AddMilliseconds(ms), at => { seen.Add(at); return at.AddSeconds(1); })).ToList();
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(2, time.Firings);
+        Assert.Equal(new[] { 1000, 1100, 1200, 2000, 2100, 2200 }.Select(ms => Start.UtcDateTime.AddMilliseconds(ms)), seen);
+        watches.ForEach(w => w.Dispose());
+    }
+
+    [Fact]
     public void StoppedWatch_IsNotWokenAgain()
     {
         var time = new FakeTimeProvider(Start);
