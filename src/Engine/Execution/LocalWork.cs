@@ -57,6 +57,20 @@ internal sealed partial class LocalWork : IDisposable
     /// <summary>The id of the run job asked for last, while it is tracked (null before the first or after one ended).</summary>
     internal string? RunJobId => Volatile.Read(ref _ticket)?.JobId;
 
+    /// <summary>Runs a committed, runnable row here if this node takes work, else wakes the workers. Never throws:
+    /// the change is committed, and a job that cannot be enqueued now is made up for by the watchdog or the sweeper.</summary>
+    internal void Hand(InstanceRow row)
+    {
+        if (TakesWork)
+        {
+            Offer(row);
+        }
+        else
+        {
+            WakeWorkers();
+        }
+    }
+
     /// <summary>Queues a committed, runnable row to run here. Never throws: a run job that cannot be started now is
     /// started again by the watchdog.</summary>
     internal void Offer(InstanceRow row)

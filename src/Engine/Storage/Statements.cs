@@ -8,39 +8,11 @@ namespace ApprovalPortal.Engine.Storage;
 /// tables EF Core migrated (double-quoted names, values bound as EF stores them).</summary>
 internal static partial class Statements
 {
-    private const string InstanceColumns = """
-        "Status", "StatusBeforePause", "CurrentStep", "StateJson", "Version", "LastSequence", "CheckpointSequence", "StepAttempt", "PendingInputJson",
-        "WaitingForSignal", "Priority", "BusinessKey", "StartedBy", "Error", "RunnableAt", "LeaseOwner", "LeaseUntil",
-        "ParentInstanceId", "ForkedFromSequence", "CreatedAt", "UpdatedAt", "CompletedAt"
-        """;
-
-    public static SqlStatement InsertInstance(InstanceRow row) => new(
-        $"""
-        INSERT INTO "WorkflowInstances" ("Id", "DefinitionName", "DefinitionVersion", {InstanceColumns})
-        VALUES (@id, @definitionName, @definitionVersion, @status, @statusBeforePause, @currentStep, @stateJson, @version, @lastSequence, @checkpointSequence,
-                @stepAttempt, @pendingInputJson, @waitingForSignal, @priority, @businessKey, @startedBy, @error, @runnableAt, @leaseOwner,
-                @leaseUntil, @parentInstanceId, @forkedFromSequence, @createdAt, @updatedAt, @completedAt)
-        """,
-        [
-            new("id", SqlValue.Id(row.Id)), new("definitionName", SqlValue.Text(row.DefinitionName)),
-            new("definitionVersion", SqlValue.Int(row.DefinitionVersion)), .. InstanceValues(row),
-            new("parentInstanceId", SqlValue.Id(row.ParentInstanceId)), new("forkedFromSequence", SqlValue.Int(row.ForkedFromSequence)),
-            new("createdAt", SqlValue.Time(row.CreatedAt)),
-        ],
-        ExpectRows: 1);
+    public static SqlStatement InsertInstance(InstanceRow row) => new(InstanceColumns.InsertSql, InstanceColumns.InsertValues(row), ExpectRows: 1);
 
     /// <summary>Writes <paramref name="row"/> if the stored version is still <paramref name="expectedVersion"/> (the guard).</summary>
-    public static SqlStatement UpdateInstance(InstanceRow row, long expectedVersion) => new(
-        """
-        UPDATE "WorkflowInstances" SET "Status" = @status, "StatusBeforePause" = @statusBeforePause, "CurrentStep" = @currentStep,
-            "StateJson" = @stateJson, "Version" = @version, "LastSequence" = @lastSequence, "CheckpointSequence" = @checkpointSequence, "StepAttempt" = @stepAttempt,
-            "PendingInputJson" = @pendingInputJson, "WaitingForSignal" = @waitingForSignal, "Priority" = @priority,
-            "BusinessKey" = @businessKey, "StartedBy" = @startedBy, "Error" = @error, "RunnableAt" = @runnableAt,
-            "LeaseOwner" = @leaseOwner, "LeaseUntil" = @leaseUntil, "UpdatedAt" = @updatedAt, "CompletedAt" = @completedAt
-        WHERE "Id" = @id AND "Version" = @expectedVersion
-        """,
-        [new("id", SqlValue.Id(row.Id)), new("expectedVersion", SqlValue.Int(expectedVersion)), .. InstanceValues(row)],
-        ExpectRows: 1);
+    public static SqlStatement UpdateInstance(InstanceRow row, long expectedVersion) =>
+        new(InstanceColumns.UpdateSql, InstanceColumns.UpdateValues(row, expectedVersion), ExpectRows: 1);
 
     /// <summary>Extends the lease of a running instance, if it is still at <paramref name="version"/> and held by
     /// <paramref name="owner"/>; the version stays, so the run's next commit is guarded as before.</summary>
@@ -50,20 +22,6 @@ internal static partial class Statements
         """,
         [new("id", SqlValue.Id(id)), new("version", SqlValue.Int(version)), new("owner", SqlValue.Text(owner)), new("until", SqlValue.Time(until))],
         ExpectRows: 1);
-
-    private static IEnumerable<P> InstanceValues(InstanceRow row) =>
-    [
-        new("status", SqlValue.Enum<WorkflowStatus>(row.Status)), new("statusBeforePause", SqlValue.Enum(row.StatusBeforePause)),
-        new("currentStep", SqlValue.Text(row.CurrentStep)), new("stateJson", SqlValue.Json(row.StateJson)),
-        new("version", SqlValue.Int(row.Version)), new("lastSequence", SqlValue.Int(row.LastSequence)),
-        new("checkpointSequence", SqlValue.Int(row.CheckpointSequence)),
-        new("stepAttempt", SqlValue.Int(row.StepAttempt)), new("pendingInputJson", SqlValue.Json(row.PendingInputJson)),
-        new("waitingForSignal", SqlValue.Text(row.WaitingForSignal)), new("priority", SqlValue.Int(row.Priority)),
-        new("businessKey", SqlValue.Text(row.BusinessKey)), new("startedBy", SqlValue.Text(row.StartedBy)),
-        new("error", SqlValue.Text(row.Error)), new("runnableAt", SqlValue.Time(row.RunnableAt)),
-        new("leaseOwner", SqlValue.Text(row.LeaseOwner)), new("leaseUntil", SqlValue.Time(row.LeaseUntil)),
-        new("updatedAt", SqlValue.Time(row.UpdatedAt)), new("completedAt", SqlValue.Time(row.CompletedAt)),
-    ];
 
     public static SqlStatement AppendEvent(Guid instanceId, long sequence, WorkflowEventType type, string? step, string? actor,
         DateTime at, double? durationMs, string? dataJson) => new(
