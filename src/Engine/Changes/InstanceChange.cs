@@ -25,10 +25,12 @@ internal sealed class InstanceChange
     private List<InstanceChange>? _alongside;
     private readonly long? _expectedVersion;
     private InstanceRow? _row;
+    private long _sequence;
 
     private InstanceChange(InstanceRow? row, long? expectedVersion, DateTime now, InstanceChanges rules)
     {
         _row = row;
+        _sequence = row?.LastSequence ?? 0;
         _expectedVersion = expectedVersion;
         Now = now;
         Rules = rules;
@@ -56,10 +58,17 @@ internal sealed class InstanceChange
     public InstanceChanges Rules { get; }
 
     /// <summary>The instance as it will be once this change is committed; null for a change of no instance.</summary>
-    public InstanceRow? Row => _row;
+    public InstanceRow? Row => _row is null ? null : Instance;
 
     /// <summary>The instance as it will be; throws for a change of no instance.</summary>
-    public InstanceRow Instance => _row ?? throw new InvalidOperationException("This change is of no instance.");
+    public InstanceRow Instance
+    {
+        get
+        {
+            var row = _row ?? throw new InvalidOperationException("This change is of no instance.");
+            return row.LastSequence == _sequence ? row : _row = row with { LastSequence = _sequence };
+        }
+    }
 
     /// <summary>Whether the instance will be runnable here once committed (to hand to this node's runner).</summary>
     public bool Runs { get; private set; }
@@ -76,7 +85,10 @@ internal sealed class InstanceChange
     public InstanceChange Set(Func<InstanceRow, InstanceRow> next)
     {
         var row = Instance;
-        _row = next(row) with { Version = row.Version, LastSequence = row.LastSequence, Id = row.Id };
+        var changed = next(row);
+        _row = changed.Version == row.Version && changed.LastSequence == row.LastSequence && changed.Id == row.Id
+            ? changed
+            : changed with { Version = row.Version, LastSequence = row.LastSequence, Id = row.Id };
         return this;
     }
 
@@ -98,9 +110,9 @@ internal sealed class InstanceChange
     /// <summary>Appends <paramref name="evt"/> to the instance's log with the next sequence, which it returns.</summary>
     public long Append(InstanceEvent evt, string? step, string? actor, double? durationMs = null)
     {
-        var row = Instance;
-        var sequence = row.LastSequence + 1;
-        _row = row with { LastSequence = sequence };
+        var row = _row ?? throw new InvalidOperationException("This change is of no instance.");
+        // The row is copied with its new sequence only when it is next read (see Instance), not once per event.
+        var sequence = ++_sequence;
         _writes.Add(Statements.AppendEvent(row.Id, sequence, evt.Type, step, actor, Now, durationMs, InstanceEvents.Serialize(evt)));
         return sequence;
     }
@@ -176,9 +188,10 @@ internal sealed class InstanceChange
         {
             statements.AddRange(_guards);
         }
-        if (_row is { } row)
+        if (_row is not null)
         {
-            statements.Add(_expectedVersion is { } expected ? Statements.UpdateInstance(row, expected) : Statements.InsertInstance(row));
+            var instance = Instance;
+            statements.Add(_expectedVersion is { } expected ? Statements.UpdateInstance(instance, expected) : Statements.InsertInstance(instance));
         }
         statements.AddRange(_writes);
         foreach (var other in Alongside)
