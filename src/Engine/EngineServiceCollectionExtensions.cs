@@ -9,6 +9,7 @@ using ApprovalPortal.Engine.Integration;
 using ApprovalPortal.Engine.Interventions;
 using ApprovalPortal.Engine.Models;
 using ApprovalPortal.Engine.Notifications;
+using ApprovalPortal.Engine.Jobs;
 using ApprovalPortal.Engine.Scheduling;
 using ApprovalPortal.Engine.Storage;
 using ApprovalPortal.Engine.Tools;
@@ -69,6 +70,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<LeaseKeeper>();
         services.AddSingleton<InstanceRunner>();
         services.AddSingleton<LocalWork>();
+        services.AddSingleton<IRunnableWork>(sp => sp.GetRequiredService<LocalWork>());
         services.AddSingleton<Claimer>();
         services.AddSingleton<Sweeper>();
         services.AddSingleton<TimerFiring>();
@@ -77,7 +79,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<ChangeRunner>();
         services.AddSingleton(sp => new WorkflowClient(
             sp.GetRequiredService<DefinitionRegistry>(), sp.GetRequiredService<GroupCommitter>(), sp.GetRequiredService<InstanceChanges>(),
-            sp.GetRequiredService<LocalWork>(), sp.GetRequiredService<IJobScheduler>(), sp.GetRequiredService<EngineNotifications>(),
+            sp.GetRequiredService<IRunnableWork>(), sp.GetRequiredService<IJobScheduler>(), sp.GetRequiredService<EngineNotifications>(),
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IReviewerRights, CallerTrustedReviewerRights>();
         services.AddSingleton(sp => new TaskDecisions(sp.GetRequiredService<ChangeRunner>(), sp.GetRequiredService<InstanceChanges>(),

@@ -1,5 +1,4 @@
 using ApprovalPortal.Data;
-using ApprovalPortal.Engine.Execution;
 using ApprovalPortal.Engine.Notifications;
 using ApprovalPortal.Engine.Scheduling;
 using ApprovalPortal.Engine.Storage;
@@ -22,7 +21,7 @@ internal readonly record struct Planned<T>(InstanceChange? Change, T Result)
 internal sealed partial class ChangeRunner(
     IDbContextFactory<PortalDbContext> contexts,
     GroupCommitter committer,
-    LocalWork work,
+    IRunnableWork work,
     EngineNotifications notifications,
     IJobScheduler scheduler,
     TimeProvider clock,

@@ -157,11 +157,10 @@ internal sealed class InstanceChange
         return this;
     }
 
-    /// <summary>The record of the command's first answer under the caller's idempotency key, naming
-    /// <paramref name="resourceId"/>; a live record of the same key discards the commit.</summary>
-    public InstanceChange RecordIdempotency(Client.IdempotencyClaim claim, Guid resourceId)
+    /// <summary>Other rows this change writes.</summary>
+    public InstanceChange Write(IEnumerable<SqlStatement> statements)
     {
-        _writes.AddRange(Statements.RecordIdempotency(claim, resourceId, Now));
+        _writes.AddRange(statements);
         return this;
     }
 

@@ -3,7 +3,6 @@ using ApprovalPortal.Data.Workflows;
 using ApprovalPortal.Engine.Changes;
 using ApprovalPortal.Engine.Definitions;
 using ApprovalPortal.Engine.Events;
-using ApprovalPortal.Engine.Execution;
 using ApprovalPortal.Engine.Notifications;
 using ApprovalPortal.Engine.Scheduling;
 using ApprovalPortal.Engine.Storage;
@@ -17,12 +16,12 @@ public sealed class WorkflowClient
     private readonly DefinitionRegistry _definitions;
     private readonly GroupCommitter _committer;
     private readonly InstanceChanges _changes;
-    private readonly LocalWork _work;
+    private readonly IRunnableWork _work;
     private readonly IJobScheduler _scheduler;
     private readonly EngineNotifications _notifications;
     private readonly TimeProvider _clock;
 
-    internal WorkflowClient(DefinitionRegistry definitions, GroupCommitter committer, InstanceChanges changes, LocalWork work,
+    internal WorkflowClient(DefinitionRegistry definitions, GroupCommitter committer, InstanceChanges changes, IRunnableWork work,
         IJobScheduler scheduler, EngineNotifications notifications, TimeProvider clock)
     {
         _definitions = definitions;

@@ -3,6 +3,7 @@ using ApprovalPortal.Data;
 using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Data.Workflows;
 using ApprovalPortal.Engine.Changes;
+using ApprovalPortal.Engine.Client;
 using ApprovalPortal.Engine.Definitions;
 using ApprovalPortal.Engine.Events;
 using ApprovalPortal.Engine.Integration;

@@ -165,22 +165,22 @@ internal static partial class Statements
 
     /// <summary>The record of a command's first answer under an idempotency key, in the command's own commit; an expired
     /// record of the same key goes first. A live one makes the INSERT fail on the unique key, which discards the commit.</summary>
-    public static IEnumerable<SqlStatement> RecordIdempotency(Client.IdempotencyClaim claim, Guid resourceId, DateTime at)
+    public static IEnumerable<SqlStatement> RecordIdempotency(Guid clientId, string key, string requestHash, int statusCode, DateTime expiresAt, Guid resourceId, DateTime at)
     {
         yield return new SqlStatement(
             """
             DELETE FROM "IdempotencyRecords" WHERE "ApiClientId" = @clientId AND "Key" = @key AND "ExpiresAt" <= @at
             """,
-            [new("clientId", SqlValue.Id(claim.ClientId)), new("key", SqlValue.Text(claim.Key)), new("at", SqlValue.Time(at))]);
+            [new("clientId", SqlValue.Id(clientId)), new("key", SqlValue.Text(key)), new("at", SqlValue.Time(at))]);
         yield return new SqlStatement(
             """
             INSERT INTO "IdempotencyRecords" ("ApiClientId", "Key", "RequestHash", "StatusCode", "ResourceId", "CreatedAt", "ExpiresAt")
             VALUES (@clientId, @key, @requestHash, @statusCode, @resourceId, @at, @expiresAt)
             """,
             [
-                new("clientId", SqlValue.Id(claim.ClientId)), new("key", SqlValue.Text(claim.Key)), new("requestHash", SqlValue.Text(claim.RequestHash)),
-                new("statusCode", SqlValue.Int(claim.StatusCode)), new("resourceId", SqlValue.Id(resourceId)), new("at", SqlValue.Time(at)),
-                new("expiresAt", SqlValue.Time(claim.ExpiresAt)),
+                new("clientId", SqlValue.Id(clientId)), new("key", SqlValue.Text(key)), new("requestHash", SqlValue.Text(requestHash)),
+                new("statusCode", SqlValue.Int(statusCode)), new("resourceId", SqlValue.Id(resourceId)), new("at", SqlValue.Time(at)),
+                new("expiresAt", SqlValue.Time(expiresAt)),
             ]);
     }
 }
