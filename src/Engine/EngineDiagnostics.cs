@@ -37,6 +37,9 @@ public sealed class EngineDiagnostics : IDisposable
 
     internal void StepCommitted(Guid instanceId, string step) => Trace?.Invoke($"step-committed {instanceId:N}:{step}");
 
+    /// <summary>An escalation level of the task is committed (with its auto-decision, if it makes one).</summary>
+    internal void EscalationCommitted(Guid? taskId) => Trace?.Invoke($"escalation-committed {taskId:N}");
+
     /// <inheritdoc />
     public void Dispose() => _meter.Dispose();
 }

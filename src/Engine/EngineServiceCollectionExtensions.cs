@@ -1,5 +1,6 @@
 using ApprovalPortal.Data;
 using ApprovalPortal.Data.Providers;
+using ApprovalPortal.Engine.Changes;
 using ApprovalPortal.Engine.Client;
 using ApprovalPortal.Engine.Definitions;
 using ApprovalPortal.Engine.Execution;
@@ -8,6 +9,7 @@ using ApprovalPortal.Engine.Integration;
 using ApprovalPortal.Engine.Interventions;
 using ApprovalPortal.Engine.Models;
 using ApprovalPortal.Engine.Notifications;
+using ApprovalPortal.Engine.Jobs;
 using ApprovalPortal.Engine.Scheduling;
 using ApprovalPortal.Engine.Storage;
 using ApprovalPortal.Engine.Tools;
@@ -68,31 +70,26 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<LeaseKeeper>();
         services.AddSingleton<InstanceRunner>();
         services.AddSingleton<LocalWork>();
+        services.AddSingleton<IRunnableWork>(sp => sp.GetRequiredService<LocalWork>());
         services.AddSingleton<Claimer>();
         services.AddSingleton<Sweeper>();
         services.AddSingleton<TimerFiring>();
         services.AddSingleton<IJobScheduler, HangfireJobScheduler>();
+        services.AddSingleton<InstanceChanges>();
+        services.AddSingleton<ChangeRunner>();
         services.AddSingleton(sp => new WorkflowClient(
-            sp.GetRequiredService<DefinitionRegistry>(), sp.GetRequiredService<GroupCommitter>(), sp.GetRequiredService<StepPlanner>(),
-            sp.GetRequiredService<LocalWork>(), sp.GetRequiredService<IJobScheduler>(), sp.GetRequiredService<EngineNotifications>(),
+            sp.GetRequiredService<DefinitionRegistry>(), sp.GetRequiredService<GroupCommitter>(), sp.GetRequiredService<InstanceChanges>(),
+            sp.GetRequiredService<IRunnableWork>(), sp.GetRequiredService<IJobScheduler>(), sp.GetRequiredService<EngineNotifications>(),
             sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new TaskDecisions(
-            sp.GetRequiredService<IDbContextFactory<PortalDbContext>>(), sp.GetRequiredService<DefinitionRegistry>(),
-            sp.GetRequiredService<GroupCommitter>(), sp.GetRequiredService<StepPlanner>(), sp.GetRequiredService<WorkflowClient>(),
-            sp.GetRequiredService<EngineNotifications>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IntegrationOutbox>(),
-            new DecisionAuthority(sp.GetRequiredService<IReviewerRights>())));
         services.TryAddSingleton<IReviewerRights, CallerTrustedReviewerRights>();
+        services.AddSingleton(sp => new TaskDecisions(sp.GetRequiredService<ChangeRunner>(), sp.GetRequiredService<InstanceChanges>(),
+            sp.GetRequiredService<DefinitionRegistry>(), new DecisionAuthority(sp.GetRequiredService<IReviewerRights>())));
         services.AddSingleton(sp => new ExternalTasks(sp.GetRequiredService<EscalationPolicies>(), sp.GetRequiredService<GroupCommitter>(),
-            sp.GetRequiredService<IJobScheduler>(), sp.GetRequiredService<EngineNotifications>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<IntegrationOutbox>()));
-        services.AddSingleton(sp => new InstanceCommandRunner(
-            sp.GetRequiredService<IDbContextFactory<PortalDbContext>>(), sp.GetRequiredService<GroupCommitter>(),
-            sp.GetRequiredService<WorkflowClient>(), sp.GetRequiredService<EngineNotifications>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new InstanceCommands(
-            sp.GetRequiredService<InstanceCommandRunner>(), sp.GetRequiredService<DefinitionRegistry>(), sp.GetRequiredService<StepPlanner>()));
-        services.AddSingleton(sp => new Signals(sp.GetRequiredService<InstanceCommandRunner>(), sp.GetRequiredService<StepPlanner>()));
-        services.AddSingleton(sp => new TaskCommands(sp.GetRequiredService<IDbContextFactory<PortalDbContext>>(), sp.GetRequiredService<GroupCommitter>(),
-            sp.GetRequiredService<EngineNotifications>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<ChangeRunner>(), sp.GetRequiredService<InstanceChanges>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<InstanceCommandRunner>();
+        services.AddSingleton(sp => new InstanceCommands(sp.GetRequiredService<InstanceCommandRunner>(), sp.GetRequiredService<DefinitionRegistry>()));
+        services.AddSingleton(sp => new Signals(sp.GetRequiredService<InstanceCommandRunner>()));
+        services.AddSingleton(sp => new TaskCommands(sp.GetRequiredService<ChangeRunner>(), sp.GetRequiredService<InstanceChanges>()));
         services.AddHostedService<EngineStartup>();
 
         AddJobs(services, options);

@@ -2,6 +2,7 @@ using ApprovalPortal.Data;
 using ApprovalPortal.Data.Workflows;
 using ApprovalPortal.Engine.Definitions;
 using ApprovalPortal.Engine.Execution;
+using ApprovalPortal.Engine.Jobs;
 using ApprovalPortal.Engine.Scheduling;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;

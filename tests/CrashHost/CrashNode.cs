@@ -28,11 +28,13 @@ internal static class CrashNode
         });
         builder.Services.AddApprovalData(builder.Configuration, AppContext.BaseDirectory);
         builder.Services.AddSingleton(new EffectsTable(provider, connection));
-        builder.Services.AddApprovalEngine(builder.Configuration).AddWorkflow<CrashWorkflow>().AddTool<EffectTool>();
+        builder.Services.AddApprovalEngine(builder.Configuration).AddWorkflow<CrashWorkflow>().AddWorkflow<EscalatingCrashWorkflow>().AddTool<EffectTool>();
         using var host = builder.Build();
         var diagnostics = host.Services.GetRequiredService<EngineDiagnostics>();
         var output = Console.Out;
         var gate = new object();
+        // "run ... hold:<marker>" stops the engine's path that reaches the marker, for the killer to strike exactly there.
+        var hold = mode == "run" && args.Length > 3 && args[3].StartsWith("hold:", StringComparison.Ordinal) ? args[3]["hold:".Length..] : null;
         diagnostics.Trace = marker =>
         {
             lock (gate)
@@ -40,8 +42,26 @@ internal static class CrashNode
                 output.WriteLine(marker);
                 output.Flush();
             }
+            if (hold is not null && marker.StartsWith(hold, StringComparison.Ordinal))
+            {
+                Thread.Sleep(Timeout.Infinite);
+            }
         };
         await host.StartAsync();
+        if (mode == "seed-escalating")
+        {
+            var client = host.Services.GetRequiredService<WorkflowClient>();
+            var count = int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture);
+            await Task.WhenAll(Enumerable.Range(0, count).Select(i => client.StartAsync(new StartWorkflow
+            {
+                Definition = EscalatingCrashWorkflow.DefinitionName,
+                Input = JsonSerializer.SerializeToElement(new EscalatingCrashState(i), EngineJson.Options),
+                BusinessKey = $"crash-escalation-{i}",
+            })));
+            diagnostics.Trace("seeded");
+            await host.StopAsync();
+            return 0;
+        }
         if (mode == "seed")
         {
             var client = host.Services.GetRequiredService<WorkflowClient>();

@@ -32,3 +32,29 @@ public sealed record EscalatingState(string What)
 {
     public string? Outcome { get; init; }
 }
+
+/// <summary>A gate due in an hour whose chain approves it when it is overdue, if the gate allows that
+/// (<see cref="AutoApprovingState.Allow"/>).</summary>
+public sealed class AutoApprovingWorkflow : Workflow<AutoApprovingState>
+{
+    public const string DefinitionName = "auto-approving-test";
+
+    public override string Name => DefinitionName;
+
+    protected override void Define(WorkflowBuilder<AutoApprovingState> flow) => flow
+        .Gate("approval", (state, _) => new GateRequest
+        {
+            Kind = TaskKind.Approve,
+            Title = "Approve the renewal",
+            CandidateGroup = "reviewers",
+            DueIn = TimeSpan.FromHours(1),
+            AllowAutoApprove = state.Allow,
+            Escalation = [new(TimeSpan.Zero, EscalationAction.AutoApprove)],
+        }, onDecision: "done")
+        .Step("done", (state, context) => Next.Complete(state with { Outcome = context.Decision!.Outcome.ToString() }));
+}
+
+public sealed record AutoApprovingState(bool Allow)
+{
+    public string? Outcome { get; init; }
+}

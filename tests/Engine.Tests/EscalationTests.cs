@@ -71,6 +71,70 @@ public sealed class EscalationTests(ProviderDatabases databases) : IClassFixture
 
     [Theory]
     [MemberData(nameof(Providers.Runnable), MemberType = typeof(Providers))]
+    public async Task AutoApproveLevel_OfAGateThatAllowsIt_IsDecidedInTheEscalationsOwnCommit_AsAnEscalationDecision(DatabaseProvider provider)
+    {
+        var database = await databases.GetAsync(provider);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var recorder = new NotificationRecorder();
+        await using var engine = await EngineHost.StartAsync(database, e => e.AddWorkflow<AutoApprovingWorkflow>(), services: s =>
+        {
+            s.AddSingleton<TimeProvider>(clock);
+            s.AddSingleton<Notifications.IEngineNotifier>(recorder);
+        });
+        var id = Guid.CreateVersion7();
+        using var watcher = engine.Get<InstanceWatch>().Watch(id);
+        await engine.Get<WorkflowClient>().StartAsync(new StartWorkflow
+        {
+            Definition = AutoApprovingWorkflow.DefinitionName, InstanceId = id,
+            Input = JsonSerializer.SerializeToElement(new AutoApprovingState(Allow: true), EngineJson.Options),
+        });
+        await watcher.WaitAsync(s => s == WorkflowStatus.WaitingForHuman, Cancel).WaitAsync(TimeSpan.FromSeconds(20), Cancel);
+
+        clock.Advance(TimeSpan.FromMinutes(61));
+        await engine.Get<Sweeper>().SweepAsync(Cancel);
+        var decided = await recorder.NextAsync(TaskChange.Decided);
+        Assert.Equal(TaskOutcome.Approved, decided.Outcome);
+        await watcher.WaitAsync(s => s == WorkflowStatus.Completed, Cancel).WaitAsync(TimeSpan.FromSeconds(20), Cancel);
+
+        await using var db = database.CreateContext();
+        var decision = await db.Decisions.SingleAsync(d => d.TaskId == decided.TaskId, Cancel);
+        Assert.Equal((DecisionSource.Escalation, "escalation"), (decision.Source, decision.DecidedBy));
+        var events = await db.WorkflowEvents.AsNoTracking().Where(e => e.InstanceId == id).OrderBy(e => e.Sequence).ToListAsync(Cancel);
+        var escalated = events.FindIndex(e => e.Type == WorkflowEventType.Escalated);
+        // The escalation, the decision and the gate's closing follow each other in the log.
+        Assert.Equal([WorkflowEventType.Escalated, WorkflowEventType.DecisionRecorded, WorkflowEventType.GateClosed],
+            events.Skip(escalated).Take(3).Select(e => e.Type));
+        Assert.Single(events.Skip(escalated).Take(3).Select(e => e.OccurredAt).Distinct());
+        var task = await db.HumanTasks.SingleAsync(t => t.Id == decided.TaskId, Cancel);
+        Assert.Equal((HumanTaskStatus.Decided, 1), (task.Status, task.EscalationLevel));
+        Assert.Equal(1, await db.Timers.CountAsync(t => t.TaskId == task.Id, Cancel));
+        await InterventionTests.AssertGapFreeAsync(database, id);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Runnable), MemberType = typeof(Providers))]
+    public async Task AutoApproveChain_OnAGateThatDoesNotAllowIt_FailsTheStep_AndOpensNoTask(DatabaseProvider provider)
+    {
+        var database = await databases.GetAsync(provider);
+        await using var engine = await EngineHost.StartAsync(database, e => e.AddWorkflow<AutoApprovingWorkflow>());
+        var id = Guid.CreateVersion7();
+        using var watcher = engine.Get<InstanceWatch>().Watch(id);
+        await engine.Get<WorkflowClient>().StartAsync(new StartWorkflow
+        {
+            Definition = AutoApprovingWorkflow.DefinitionName, InstanceId = id,
+            Input = JsonSerializer.SerializeToElement(new AutoApprovingState(Allow: false), EngineJson.Options),
+        });
+        await watcher.WaitAsync(s => s == WorkflowStatus.Failed, Cancel).WaitAsync(TimeSpan.FromSeconds(60), Cancel);
+
+        await using var db = database.CreateContext();
+        Assert.False(await db.HumanTasks.AnyAsync(t => t.InstanceId == id, Cancel));
+        var failed = await db.WorkflowEvents.AsNoTracking().Where(e => e.InstanceId == id && e.Type == WorkflowEventType.StepFailed).ToListAsync(Cancel);
+        Assert.All(failed, e => Assert.Contains("does not allow auto-approval", Events.InstanceEvents.Read(e.Type, e.DataJson) is Events.StepFailedEvent f ? f.Error : ""));
+        Assert.NotEmpty(failed);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Runnable), MemberType = typeof(Providers))]
     public async Task ChainThatCannotBeFollowed_DeclaredOrStoredAsAPolicy_IsRefused_AndOpensNoTask(DatabaseProvider provider)
     {
         var database = await databases.GetAsync(provider);

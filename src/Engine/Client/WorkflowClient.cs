@@ -1,7 +1,8 @@
 using System.Text.Json;
 using ApprovalPortal.Data.Workflows;
+using ApprovalPortal.Engine.Changes;
 using ApprovalPortal.Engine.Definitions;
-using ApprovalPortal.Engine.Execution;
+using ApprovalPortal.Engine.Events;
 using ApprovalPortal.Engine.Notifications;
 using ApprovalPortal.Engine.Scheduling;
 using ApprovalPortal.Engine.Storage;
@@ -14,18 +15,18 @@ public sealed class WorkflowClient
 {
     private readonly DefinitionRegistry _definitions;
     private readonly GroupCommitter _committer;
-    private readonly StepPlanner _planner;
-    private readonly LocalWork _work;
+    private readonly InstanceChanges _changes;
+    private readonly IRunnableWork _work;
     private readonly IJobScheduler _scheduler;
     private readonly EngineNotifications _notifications;
     private readonly TimeProvider _clock;
 
-    internal WorkflowClient(DefinitionRegistry definitions, GroupCommitter committer, StepPlanner planner, LocalWork work,
+    internal WorkflowClient(DefinitionRegistry definitions, GroupCommitter committer, InstanceChanges changes, IRunnableWork work,
         IJobScheduler scheduler, EngineNotifications notifications, TimeProvider clock)
     {
         _definitions = definitions;
         _committer = committer;
-        _planner = planner;
+        _changes = changes;
         _work = work;
         _scheduler = scheduler;
         _notifications = notifications;
@@ -51,7 +52,7 @@ public sealed class WorkflowClient
         }
 
         var now = _clock.GetUtcNow().UtcDateTime;
-        var row = _planner.Continue(new InstanceRow
+        var change = _changes.Create(new InstanceRow
         {
             Id = request.InstanceId ?? Guid.CreateVersion7(),
             DefinitionName = definition.Name,
@@ -60,22 +61,21 @@ public sealed class WorkflowClient
             CurrentStep = definition.StartStep,
             StateJson = stateJson,
             Version = 1,
-            LastSequence = 1,
-            CheckpointSequence = 1,
+            LastSequence = 0,
             Priority = request.Priority,
             BusinessKey = request.BusinessKey,
             StartedBy = request.StartedBy,
             CreatedAt = now,
             UpdatedAt = now,
         }, now);
-        var result = await _committer.CommitAsync(
-        [
-            Statements.InsertInstance(row),
-            Statements.AppendEvent(row.Id, 1, WorkflowEventType.Started, null, request.StartedBy, now, null,
-                JsonSerializer.Serialize(new { request.BusinessKey, definition = definition.Name, definition.Version }, EngineJson.Options)),
-            Statements.InsertCheckpoint(row.Id, 1, "(start)", definition.StartStep, stateJson, now),
-            .. request.Idempotency is { } claim ? Statements.RecordIdempotency(claim, row.Id, now) : [],
-        ]);
+        change.Append(new StartedEvent(definition.Name, definition.Version, request.BusinessKey), null, request.StartedBy);
+        change.Checkpoint("(start)", definition.StartStep, stateJson).Continue();
+        if (request.Idempotency is { } claim)
+        {
+            change.RecordIdempotency(claim, change.Instance.Id);
+        }
+        var row = change.Instance;
+        var result = await _committer.CommitAsync(change.ToStatements());
         if (!result.IsCommitted)
         {
             throw new WorkflowStartException(result.Status == CommitStatus.Conflict
@@ -89,15 +89,5 @@ public sealed class WorkflowClient
 
     /// <summary>Runs a committed, runnable row here if this node takes work, else wakes the workers. Never throws:
     /// the change is committed, and a job that cannot be enqueued now is made up for by the watchdog or the sweeper.</summary>
-    internal void Hand(InstanceRow row)
-    {
-        if (_work.TakesWork)
-        {
-            _work.Offer(row);
-        }
-        else
-        {
-            _work.WakeWorkers();
-        }
-    }
+    internal void Hand(InstanceRow row) => _work.Hand(row);
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using ApprovalPortal.Data.Workflows;
+using ApprovalPortal.Engine.Changes;
 using ApprovalPortal.Engine.Definitions;
 using ApprovalPortal.Engine.Gates;
 using ApprovalPortal.Engine.Notifications;
@@ -83,7 +84,7 @@ internal sealed partial class InstanceRunner(
 
             if (plan.Row is { Status: WorkflowStatus.Waiting, WaitingForSignal: { } awaited } && await QueuedSignalAsync(row.Id, awaited, cancellationToken) is { } queued)
             {
-                plan = planner.TakeQueuedSignal(plan, row.Version, queued.Id, queued.PayloadJson);
+                plan = planner.TakeQueuedSignal(plan, queued.Id, queued.PayloadJson);
             }
             pending.Add((step.Name, plan));
             row = plan.Row;
@@ -116,7 +117,7 @@ internal sealed partial class InstanceRunner(
         }
         var steps = pending.ToArray();
         pending.Clear();
-        var commit = await committer.CommitAsync(steps.Length == 1 ? steps[0].Plan.Statements : [.. steps.SelectMany(s => s.Plan.Statements)]);
+        var commit = await committer.CommitAsync(steps.Length == 1 ? steps[0].Plan.Change.ToStatements() : [.. steps.SelectMany(s => s.Plan.Change.ToStatements())]);
         if (!commit.IsCommitted)
         {
             LogStepNotCommitted(steps[0].Plan.Row.Id, string.Join(", ", steps.Select(s => s.Step)), commit.Status, commit.Error?.Message);
@@ -168,7 +169,7 @@ internal sealed partial class InstanceRunner(
         }
         var step = committed.CurrentStep ?? steps[0].Step;
         var plan = planner.Uncommittable(committed, step, UncommittableReason(steps));
-        var commit = await committer.CommitAsync(plan.Statements);
+        var commit = await committer.CommitAsync(plan.Change.ToStatements());
         if (!commit.IsCommitted)
         {
             LogIncidentNotCommitted(committed.Id, step, commit.Status);
@@ -180,7 +181,7 @@ internal sealed partial class InstanceRunner(
 
     /// <summary>What the operator reads: short, in the product's words, with nothing of the database's own message.</summary>
     private static string UncommittableReason((string Step, StepPlan Plan)[] steps) =>
-        steps.Any(s => s.Plan.Statements.Any(HoldsNul))
+        steps.Any(s => s.Plan.Change.ToStatements().Any(HoldsNul))
             ? "The step's result could not be stored: it holds a NUL character (\\u0000), which the database refuses. Fix the state or the step, then retry."
             : "The step's result could not be stored: the database refused it. Fix the state or the step, then retry.";
 
@@ -203,14 +204,13 @@ internal sealed partial class InstanceRunner(
 
     private async Task AfterCommitAsync(StepPlan plan)
     {
-        foreach (var timer in plan.Timers)
+        foreach (var timer in plan.Change.Timers)
         {
             AfterCommit(() => scheduler.ScheduleTimer(timer.Id, timer.DueAt - clock.GetUtcNow()));
         }
-        if (plan.Task is { } task)
+        foreach (var task in plan.Change.TaskNotifications)
         {
-            await notifications.TaskChangedAsync(new TaskNotification(task.Id, plan.Row.Id, TaskChange.Opened, task.Status,
-                task.Assignee, task.CandidateGroup, null, null));
+            await notifications.TaskChangedAsync(task);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using ApprovalPortal.Engine.Changes;
 using ApprovalPortal.Engine.Scheduling;
 using ApprovalPortal.Engine.Storage;
 using Microsoft.Extensions.Logging;
@@ -18,7 +19,7 @@ namespace ApprovalPortal.Engine.Execution;
 /// failed, when the asked-for job never started and is gone (an operator deleted it in the dashboard), or when a
 /// job ended (or was aborted) with work left.
 /// </remarks>
-internal sealed partial class LocalWork : IDisposable
+internal sealed partial class LocalWork : IRunnableWork, IDisposable
 {
     /// <summary>How long an asked-for run job may stay unstarted before the job storage is asked whether it still exists.</summary>
     internal static readonly TimeSpan StartPatience = TimeSpan.FromSeconds(3);
@@ -56,6 +57,20 @@ internal sealed partial class LocalWork : IDisposable
 
     /// <summary>The id of the run job asked for last, while it is tracked (null before the first or after one ended).</summary>
     internal string? RunJobId => Volatile.Read(ref _ticket)?.JobId;
+
+    /// <summary>Runs a committed, runnable row here if this node takes work, else wakes the workers. Never throws:
+    /// the change is committed, and a job that cannot be enqueued now is made up for by the watchdog or the sweeper.</summary>
+    public void Hand(InstanceRow row)
+    {
+        if (TakesWork)
+        {
+            Offer(row);
+        }
+        else
+        {
+            WakeWorkers();
+        }
+    }
 
     /// <summary>Queues a committed, runnable row to run here. Never throws: a run job that cannot be started now is
     /// started again by the watchdog.</summary>

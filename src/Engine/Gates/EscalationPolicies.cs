@@ -1,6 +1,5 @@
 using ApprovalPortal.Data;
 using ApprovalPortal.Engine.Definitions;
-using ApprovalPortal.Engine.Execution;
 using Microsoft.EntityFrameworkCore;
 
 namespace ApprovalPortal.Engine.Gates;

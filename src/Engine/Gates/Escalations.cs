@@ -1,135 +1,116 @@
-using System.Text.Json;
 using ApprovalPortal.Data;
 using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Data.Workflows;
+using ApprovalPortal.Engine.Changes;
 using ApprovalPortal.Engine.Definitions;
-using ApprovalPortal.Engine.Execution;
+using ApprovalPortal.Engine.Events;
 using ApprovalPortal.Engine.Integration;
 using ApprovalPortal.Engine.Notifications;
-using ApprovalPortal.Engine.Scheduling;
 using ApprovalPortal.Engine.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace ApprovalPortal.Engine.Gates;
 
 /// <summary>Acts on an overdue task, one level of its chain per timer: notify, reassign, auto-reject,
-/// auto-approve (where the gate allows it) or fail the workflow. Each level commits with its timer marked
-/// fired (so it acts once), an Escalated event, and the timer of the next level.</summary>
-internal sealed class Escalations(
-    IDbContextFactory<PortalDbContext> contexts,
-    GroupCommitter committer,
+/// auto-approve (where the gate allows it) or fail the workflow. Each level is one change: its timer marked fired
+/// (so it acts once), an Escalated event, and the timer of the next level or, for an auto-decision, the decision
+/// itself, planned by the one decision rule and committed in the same transaction (a crash cannot leave an overdue
+/// task escalated but undecided, with no timer left to decide it).</summary>
+internal sealed partial class Escalations(
+    ChangeRunner runner,
+    InstanceChanges changes,
     TaskDecisions decisions,
-    EngineNotifications notifications,
-    IJobScheduler scheduler,
-    TimeProvider clock,
-    IntegrationOutbox outbox)
+    EngineDiagnostics diagnostics,
+    ILogger<Escalations> logger)
 {
     public const string Actor = "escalation";
     private const int Attempts = 5;
 
     public async Task FireAsync(ScheduledTimer timer, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < Attempts; attempt++)
+        var escalated = await runner.RunAsync<bool>(async (db, now) =>
         {
-            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            var task = await db.HumanTasks.AsNoTracking().SingleOrDefaultAsync(t => t.Id == timer.TaskId, cancellationToken);
-            var now = clock.GetUtcNow().UtcDateTime;
+            var task = await TaskDecisions.ReadAsync(db, timer.TaskId ?? Guid.Empty, cancellationToken);
             if (task is null || task.Status is not (HumanTaskStatus.Open or HumanTaskStatus.Claimed))
             {
-                await committer.CommitAsync([Statements.MarkTimerFired(timer.Id, now)]);
-                return;
+                return new(changes.WithoutInstance(now).Guard(Statements.MarkTimerFired(timer.Id, now)), false);
             }
             var levels = task.EscalationJson is null ? [] : EscalationChain.Parse(task.EscalationJson, $"task {task.Id}");
             var index = EscalationTimer.LevelOf(timer.PayloadJson);
             var level = index < levels.Count ? levels[index] : new EscalationLevel(TimeSpan.Zero, EscalationAction.Notify);
             var instance = task.InstanceId is { } id ? await db.WorkflowInstances.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id, cancellationToken) : null;
-
-            var statements = new List<SqlStatement> { Statements.MarkTimerFired(timer.Id, now) };
-            statements.Add(level.Action == EscalationAction.Reassign
+            var change = instance is null ? changes.WithoutInstance(now) : changes.Of(InstanceRow.From(instance), now);
+            change.Guard(Statements.MarkTimerFired(timer.Id, now));
+            change.Guard(level.Action == EscalationAction.Reassign
                 ? Statements.UpdateTaskRouting(task.Id, task.Version, level.Assignee, level.Group ?? task.CandidateGroup, index + 1, now)
                 : Statements.UpdateTaskEscalationLevel(task.Id, task.Version, index + 1, now));
-            InstanceRow? changed = null;
-            if (instance is not null)
+            var escalated = new EscalatedEvent(task.Id, index, level.Action, level.Group, level.Assignee, task.DueAt);
+            if (change.Row is not null)
             {
-                var row = InstanceRow.From(instance);
-                var sequence = row.LastSequence + 1;
-                changed = row with { Version = row.Version + 1, LastSequence = sequence, UpdatedAt = now };
-                var events = new List<SqlStatement>
-                {
-                    Statements.AppendEvent(row.Id, sequence, WorkflowEventType.Escalated, task.GateStep, Actor, now, null,
-                        JsonSerializer.Serialize(new { taskId = task.Id, level = index, level.Action, level.Group, level.Assignee, task.DueAt }, EngineJson.Options)),
-                };
-                if (level.Action == EscalationAction.Fail)
-                {
-                    changed = changed with
-                    {
-                        Status = WorkflowStatus.Failed, LastSequence = sequence + 1, CompletedAt = now, RunnableAt = null, LeaseOwner = null, LeaseUntil = null,
-                        Error = $"Task '{task.Title}' was not decided in time; its escalation chain failed the workflow.",
-                    };
-                    events.Add(Statements.AppendEvent(row.Id, sequence + 1, WorkflowEventType.Failed, task.GateStep, Actor, now, null,
-                        JsonSerializer.Serialize(new { reason = changed.Error }, EngineJson.Options)));
-                    events.Add(Statements.CancelOpenTasks(row.Id, now));
-                }
-                statements.Add(Statements.UpdateInstance(changed, row.Version));
-                statements.AddRange(events);
-                if (level.Action == EscalationAction.Fail)
-                {
-                    outbox.Add(statements, IntegrationEventTypes.WorkflowFailed, row.Id,
-                        new { instanceId = row.Id, definition = row.DefinitionName, row.BusinessKey, error = changed.Error }, now);
-                }
+                change.Append(escalated, task.GateStep, Actor);
             }
-            outbox.Add(statements, IntegrationEventTypes.TaskEscalated, task.InstanceId, new
+            change.Publish(TaskEscalatedData.From(escalated, task.InstanceId) with
             {
-                taskId = task.Id, instanceId = task.InstanceId, level = index, action = level.Action, group = level.Group ?? task.CandidateGroup,
-                assignee = level.Action == EscalationAction.Reassign ? level.Assignee : task.Assignee, task.DueAt,
-            }, now);
-            var next = index + 1 < levels.Count && level.Action is EscalationAction.Notify or EscalationAction.Reassign && task.DueAt is { } due
-                ? StepPlanner.AddTimer(statements, TimerKind.Escalation, task.InstanceId, task.Id, due + levels[index + 1].After, now, EscalationTimer.Payload(index + 1))
-                : null;
-
-            var result = await committer.CommitAsync(statements);
-            if (result.Status == Storage.CommitStatus.Conflict)
+                Group = level.Group ?? task.CandidateGroup,
+                Assignee = level.Action == EscalationAction.Reassign ? level.Assignee : task.Assignee,
+            }, task.InstanceId);
+            if (level.Action is EscalationAction.AutoApprove or EscalationAction.AutoReject)
             {
-                continue;
+                await DecideAsync(db, change, task, instance, level, index, cancellationToken);
+                return new(change, true);
             }
-            if (!result.IsCommitted)
+            if (level.Action == EscalationAction.Fail && change.Row is { } row)
             {
-                throw new InvalidOperationException($"Escalation of task {task.Id} could not be stored.", result.Error);
+                var error = $"Task '{task.Title}' was not decided in time; its escalation chain failed the workflow.";
+                change.Append(new FailedEvent(error), task.GateStep, Actor);
+                change.Park(WorkflowStatus.Failed).Set(r => r with { CompletedAt = now, Error = error });
+                change.Write(Statements.CancelOpenTasks(row.Id, now));
+                change.Publish(new WorkflowFailedData(row.Id, row.DefinitionName, row.BusinessKey, error), row.Id);
             }
-            if (next is not null)
+            if (index + 1 < levels.Count && level.Action is EscalationAction.Notify or EscalationAction.Reassign && task.DueAt is { } due)
             {
-                scheduler.ScheduleTimer(next.Id, next.DueAt - clock.GetUtcNow());
+                change.AddTimer(TimerKind.Escalation, task.InstanceId, task.Id, due + levels[index + 1].After, EscalationTimer.Payload(index + 1));
             }
-            await AfterCommitAsync(task, level, index, changed, cancellationToken);
-            return;
+            var notice = level.Action switch
+            {
+                EscalationAction.Reassign => TaskChange.Reassigned,
+                EscalationAction.Fail => TaskChange.Cancelled,
+                _ => TaskChange.Escalated,
+            };
+            change.Notify(new TaskNotification(task.Id, task.InstanceId, notice,
+                notice == TaskChange.Cancelled ? HumanTaskStatus.Cancelled : HumanTaskStatus.Open,
+                level.Action == EscalationAction.Reassign ? level.Assignee : task.Assignee,
+                level.Action == EscalationAction.Reassign ? level.Group ?? task.CandidateGroup : task.CandidateGroup, Actor, null));
+            return new(change, true);
+        }, (failed, _) => throw new InvalidOperationException($"Escalation of timer {timer.Id} could not be stored.", failed.Error),
+            false, cancellationToken, Attempts);
+        if (escalated)
+        {
+            diagnostics.EscalationCommitted(timer.TaskId);
         }
     }
 
-    private async Task AfterCommitAsync(HumanTask task, EscalationLevel level, int index, InstanceRow? instance, CancellationToken cancellationToken)
+    /// <summary>The level's decision, by the same rule as every decision (recorded with the escalation as its source),
+    /// planned into the escalation's own change. A decision the rule refuses leaves the escalation recorded alone.</summary>
+    private async Task DecideAsync(PortalDbContext db, InstanceChange change, HumanTask task, WorkflowInstance? instance, EscalationLevel level, int index,
+        CancellationToken cancellationToken)
     {
-        var comment = $"Escalation level {index + 1}: not decided by {task.DueAt:u}.";
-        switch (level.Action)
+        var command = new DecideTask
         {
-            case EscalationAction.AutoReject:
-                await decisions.DecideAsync(new DecideTask { TaskId = task.Id, Reviewer = Actor, Verb = DecisionVerb.Reject, Comment = comment, Source = DecisionSource.Escalation }, cancellationToken);
-                return;
-            case EscalationAction.AutoApprove:
-                await decisions.DecideAsync(new DecideTask { TaskId = task.Id, Reviewer = Actor, Verb = DecisionVerb.Approve, Comment = comment, Source = DecisionSource.Escalation }, cancellationToken);
-                return;
-        }
-        var change = level.Action switch
-        {
-            EscalationAction.Reassign => TaskChange.Reassigned,
-            EscalationAction.Fail => TaskChange.Cancelled,
-            _ => TaskChange.Escalated,
+            TaskId = task.Id, Reviewer = Actor, Source = DecisionSource.Escalation,
+            Verb = level.Action == EscalationAction.AutoApprove ? DecisionVerb.Approve : DecisionVerb.Reject,
+            Comment = $"Escalation level {index + 1}: not decided by {task.DueAt:u}.",
         };
-        await notifications.TaskChangedAsync(new TaskNotification(task.Id, task.InstanceId, change,
-            change == TaskChange.Cancelled ? HumanTaskStatus.Cancelled : HumanTaskStatus.Open,
-            level.Action == EscalationAction.Reassign ? level.Assignee : task.Assignee,
-            level.Action == EscalationAction.Reassign ? level.Group ?? task.CandidateGroup : task.CandidateGroup, Actor, null));
-        if (instance is not null)
+        // The escalation's own guard moved the task's version on by one.
+        var result = await decisions.PlanAsync(db, change, task, instance, task.Version + 1, command, cancellationToken);
+        if (result is not (DecisionResult.Decided or DecisionResult.VoteRecorded))
         {
-            await notifications.InstanceChangedAsync(new InstanceNotification(instance.Id, instance.DefinitionName, instance.Status, instance.CurrentStep, instance.Version));
+            LogDecisionRefused(task.Id, level.Action, result.ToString());
+            change.Notify(new TaskNotification(task.Id, task.InstanceId, TaskChange.Escalated, HumanTaskStatus.Open, task.Assignee, task.CandidateGroup, Actor, null));
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The escalation of task {TaskId} could not {Action} it ({Result}); the escalation is recorded alone")]
+    private partial void LogDecisionRefused(Guid taskId, EscalationAction action, string result);
 }

@@ -1,11 +1,8 @@
 using System.Text.Json;
 using ApprovalPortal.Data.Tasks;
+using ApprovalPortal.Engine.Changes;
 using ApprovalPortal.Engine.Client;
 using ApprovalPortal.Engine.Definitions;
-using ApprovalPortal.Engine.Execution;
-using ApprovalPortal.Engine.Integration;
-using ApprovalPortal.Engine.Notifications;
-using ApprovalPortal.Engine.Scheduling;
 using ApprovalPortal.Engine.Storage;
 
 namespace ApprovalPortal.Engine.Gates;
@@ -49,19 +46,16 @@ public sealed class ExternalTasks
 {
     private readonly EscalationPolicies _policies;
     private readonly GroupCommitter _committer;
-    private readonly IJobScheduler _scheduler;
-    private readonly EngineNotifications _notifications;
+    private readonly ChangeRunner _runner;
+    private readonly InstanceChanges _changes;
     private readonly TimeProvider _clock;
-    private readonly IntegrationOutbox _outbox;
 
-    internal ExternalTasks(EscalationPolicies policies, GroupCommitter committer, IJobScheduler scheduler, EngineNotifications notifications, TimeProvider clock,
-        IntegrationOutbox outbox)
+    internal ExternalTasks(EscalationPolicies policies, GroupCommitter committer, ChangeRunner runner, InstanceChanges changes, TimeProvider clock)
     {
-        _outbox = outbox;
         _policies = policies;
         _committer = committer;
-        _scheduler = scheduler;
-        _notifications = notifications;
+        _runner = runner;
+        _changes = changes;
         _clock = clock;
     }
 
@@ -76,7 +70,7 @@ public sealed class ExternalTasks
         try
         {
             escalation = await _policies.ResolveAsync(gate, cancellationToken);
-            task = StepPlanner.NewTask(null, null, gate, escalation, now);
+            task = GateTasks.NewTask(null, null, gate, escalation, now);
         }
         catch (InvalidOperationException ex)
         {
@@ -86,24 +80,18 @@ public sealed class ExternalTasks
         task.ApiClientId = request.ApiClientId;
         task.CallbackUrl = request.CallbackUrl;
 
-        var statements = new List<SqlStatement> { Statements.InsertTask(task) };
-        var timer = StepPlanner.AddEscalationTimer(statements, task, escalation, now);
-        _outbox.Add(statements, IntegrationEventTypes.TaskCreated, null, StepPlanner.TaskCreatedData(task, null), now);
+        var change = _changes.WithoutInstance(now);
+        GateTasks.Open(change, task, escalation, null);
         if (request.Idempotency is { } claim)
         {
-            statements.AddRange(Statements.RecordIdempotency(claim, task.Id, now));
+            change.RecordIdempotency(claim, task.Id);
         }
-        var result = await _committer.CommitAsync(statements);
+        var result = await _committer.CommitAsync(change.ToStatements());
         if (!result.IsCommitted)
         {
             throw new InvalidOperationException($"The task could not be stored ({result.Status}).", result.Error);
         }
-        if (timer is not null)
-        {
-            _scheduler.ScheduleTimer(timer.Id, timer.DueAt - _clock.GetUtcNow());
-        }
-        await _notifications.TaskChangedAsync(new TaskNotification(task.Id, null, TaskChange.Opened, task.Status,
-            task.Assignee, task.CandidateGroup, task.RequestedBy, null));
+        await _runner.AfterCommitAsync(change);
         return new ExternalTaskResult.Opened(task);
     }
 }

@@ -1,7 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using ApprovalPortal.Engine.Definitions;
 
 namespace ApprovalPortal.Engine.Gates;
 
@@ -10,18 +8,5 @@ namespace ApprovalPortal.Engine.Gates;
 public static class PayloadHash
 {
     /// <summary>The lower-case hex hash of <paramref name="payload"/>.</summary>
-    public static string Of(JsonElement payload)
-    {
-        var canonical = Canonical(JsonNode.Parse(payload.GetRawText()));
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical?.ToJsonString() ?? "null")));
-    }
-
-    private static JsonNode? Canonical(JsonNode? node) => node switch
-    {
-        JsonObject o => new JsonObject(o.OrderBy(p => p.Key, StringComparer.Ordinal)
-            .Select(p => KeyValuePair.Create(p.Key, Canonical(p.Value)))),
-        JsonArray a => new JsonArray(a.Select(Canonical).ToArray()),
-        JsonValue v => JsonValue.Create(v.GetValue<JsonElement>()),
-        _ => null,
-    };
+    public static string Of(JsonElement payload) => ProposalHash.Of(payload);
 }

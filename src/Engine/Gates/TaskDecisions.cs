@@ -2,9 +2,10 @@ using System.Text.Json;
 using ApprovalPortal.Data;
 using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Data.Workflows;
+using ApprovalPortal.Engine.Changes;
 using ApprovalPortal.Engine.Client;
 using ApprovalPortal.Engine.Definitions;
-using ApprovalPortal.Engine.Execution;
+using ApprovalPortal.Engine.Events;
 using ApprovalPortal.Engine.Integration;
 using ApprovalPortal.Engine.Notifications;
 using ApprovalPortal.Engine.Storage;
@@ -17,80 +18,73 @@ namespace ApprovalPortal.Engine.Gates;
 /// of concurrent decisions one wins and the others learn who decided.</summary>
 public sealed class TaskDecisions
 {
-    private const int Attempts = 8;
-    private readonly IDbContextFactory<PortalDbContext> _contexts;
+    private readonly ChangeRunner _runner;
+    private readonly InstanceChanges _changes;
     private readonly DefinitionRegistry _definitions;
-    private readonly GroupCommitter _committer;
-    private readonly StepPlanner _planner;
-    private readonly WorkflowClient _client;
-    private readonly EngineNotifications _notifications;
-    private readonly TimeProvider _clock;
-    private readonly IntegrationOutbox _outbox;
     private readonly DecisionAuthority _authority;
 
-    internal TaskDecisions(IDbContextFactory<PortalDbContext> contexts, DefinitionRegistry definitions, GroupCommitter committer,
-        StepPlanner planner, WorkflowClient client, EngineNotifications notifications, TimeProvider clock, IntegrationOutbox outbox,
-        DecisionAuthority authority)
+    internal TaskDecisions(ChangeRunner runner, InstanceChanges changes, DefinitionRegistry definitions, DecisionAuthority authority)
     {
-        _authority = authority;
-        _outbox = outbox;
-        _contexts = contexts;
+        _runner = runner;
+        _changes = changes;
         _definitions = definitions;
-        _committer = committer;
-        _planner = planner;
-        _client = client;
-        _notifications = notifications;
-        _clock = clock;
+        _authority = authority;
     }
 
     /// <summary>Decides; safe to call concurrently for the same task.</summary>
-    public async Task<DecisionResult> DecideAsync(DecideTask command, CancellationToken cancellationToken = default)
-    {
-        for (var attempt = 0; attempt < Attempts; attempt++)
+    public Task<DecisionResult> DecideAsync(DecideTask command, CancellationToken cancellationToken = default) =>
+        _runner.RunAsync<DecisionResult>(async (db, now) =>
         {
-            await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
-            var task = await db.HumanTasks.AsNoTracking().Include(t => t.Decisions)
-                .SingleOrDefaultAsync(t => t.Id == command.TaskId, cancellationToken);
+            var task = await ReadAsync(db, command.TaskId, cancellationToken);
             if (task is null)
             {
-                return new DecisionResult.NotFound();
-            }
-            if (task.Status is not (HumanTaskStatus.Open or HumanTaskStatus.Claimed))
-            {
-                return new DecisionResult.AlreadyDecided(task.Decisions.OrderBy(d => d.DecidedAt).Select(d => d.DecidedBy).ToList(), task.Outcome, task.Status);
-            }
-            if (Refusal(task, command) is { } reason)
-            {
-                return new DecisionResult.Refused(reason);
+                return Planned<DecisionResult>.Answer(new DecisionResult.NotFound());
             }
             var instance = task.InstanceId is { } instanceId
                 ? await db.WorkflowInstances.AsNoTracking().SingleOrDefaultAsync(i => i.Id == instanceId, cancellationToken)
                 : null;
-            // Who decides is checked on every attempt, against rights as they are now.
-            if (await _authority.RefusalAsync(db, task, instance, command, cancellationToken) is { } denied)
+            var change = instance is null ? _changes.WithoutInstance(now) : _changes.Of(InstanceRow.From(instance), now);
+            var result = await PlanAsync(db, change, task, instance, task.Version, command, cancellationToken);
+            if (result is not (DecisionResult.Decided or DecisionResult.VoteRecorded))
             {
-                return new DecisionResult.Refused(denied);
+                return Planned<DecisionResult>.Answer(result);
             }
-            var plan = Plan(task, instance is null ? null : InstanceRow.From(instance), command);
-            var result = await _committer.CommitAsync(plan.Statements);
-            if (result.Status == CommitStatus.Conflict)
+            if (command.Idempotency is { } claim)
             {
-                continue;
+                change.RecordIdempotency(claim, result is DecisionResult.Decided d ? d.DecisionId : ((DecisionResult.VoteRecorded)result).DecisionId);
             }
-            if (!result.IsCommitted)
-            {
-                // Read again: a concurrent decision by the same reviewer (the unique index) is then refused
-                // with its reason; anything else is reported as it is.
-                if (attempt < Attempts - 1)
-                {
-                    continue;
-                }
-                return new DecisionResult.Refused(result.FailureText("The decision"));
-            }
-            await AfterCommitAsync(plan, command);
-            return plan.Result;
+            return new(change, result);
+        },
+        // Read again: a concurrent decision by the same reviewer (the unique index) is then refused with its reason;
+        // anything else is reported as it is.
+        (failed, attempt) => attempt < ChangeRunner.Attempts - 1 ? null : new DecisionResult.Refused(failed.FailureText("The decision")),
+        new DecisionResult.Refused("The task kept changing while the decision was being recorded; try again."), cancellationToken);
+
+    /// <summary>The task with its decisions so far, as a decision reads it.</summary>
+    internal static Task<HumanTask?> ReadAsync(PortalDbContext db, Guid taskId, CancellationToken cancellationToken) =>
+        db.HumanTasks.AsNoTracking().Include(t => t.Decisions).SingleOrDefaultAsync(t => t.Id == taskId, cancellationToken);
+
+    /// <summary>The one decision rule: refuses what may not be decided (by whom, on what, how), or plans the decision
+    /// into <paramref name="change"/> (of the task's instance, if it has one): the task closed or its vote counted,
+    /// guarded by <paramref name="taskVersion"/>; the decision's row; its events; the instance going on with it. The
+    /// answer is <see cref="DecisionResult.Decided"/> or <see cref="DecisionResult.VoteRecorded"/> when planned.</summary>
+    internal async Task<DecisionResult> PlanAsync(PortalDbContext db, InstanceChange change, HumanTask task, WorkflowInstance? instance, long taskVersion,
+        DecideTask command, CancellationToken cancellationToken)
+    {
+        if (task.Status is not (HumanTaskStatus.Open or HumanTaskStatus.Claimed))
+        {
+            return new DecisionResult.AlreadyDecided(task.Decisions.OrderBy(d => d.DecidedAt).Select(d => d.DecidedBy).ToList(), task.Outcome, task.Status);
         }
-        return new DecisionResult.Refused("The task kept changing while the decision was being recorded; try again.");
+        if (Refusal(task, command) is { } reason)
+        {
+            return new DecisionResult.Refused(reason);
+        }
+        // Who decides is checked on every attempt, against rights as they are now.
+        if (await _authority.RefusalAsync(db, task, instance, command, cancellationToken) is { } denied)
+        {
+            return new DecisionResult.Refused(denied);
+        }
+        return Plan(change, task, taskVersion, command);
     }
 
     private static string? Refusal(HumanTask task, DecideTask command)
@@ -126,11 +120,9 @@ public sealed class TaskDecisions
         };
     }
 
-    private sealed record DecisionPlan(IReadOnlyList<SqlStatement> Statements, DecisionResult Result, HumanTask Task, InstanceRow? Instance, bool Closes);
-
-    private DecisionPlan Plan(HumanTask task, InstanceRow? instance, DecideTask command)
+    private DecisionResult Plan(InstanceChange change, HumanTask task, long taskVersion, DecideTask command)
     {
-        var now = _clock.GetUtcNow().UtcDateTime;
+        var now = change.Now;
         var proposal = Parse(task.ProposedActionJson);
         var payload = command.Verb == DecisionVerb.Approve ? command.Payload ?? proposal : null;
         var edited = command.Payload is not null && proposal is not null && JsonDiff.Between(proposal, payload).Count > 0;
@@ -170,86 +162,58 @@ public sealed class TaskDecisions
             Outcome = closes ? outcome : null,
             FinalPayloadJson = closes ? payload?.GetRawText() : null,
             ApprovedPayloadHash = closes ? hash : null,
-            Version = task.Version + 1,
+            Version = taskVersion + 1,
             UpdatedAt = now,
             DecidedAt = closes ? now : null,
             Assignee = task.Assignee,
             CandidateGroup = task.CandidateGroup,
         };
-        var events = new List<SqlStatement>();
-        InstanceRow? resumed = null;
-        if (instance is not null)
+        var decidedBy = task.Decisions.OrderBy(d => d.DecidedAt).Select(d => d.DecidedBy).Append(command.Reviewer).ToList();
+        // Guards first (the task, then the instance), so a conflict is found before anything is appended.
+        change.Guard(Statements.UpdateTaskDecision(updated, taskVersion));
+        change.Write(Statements.InsertDecision(decision));
+        if (change.Row is { } instance)
         {
-            var sequence = instance.LastSequence + 1;
-            events.Add(Statements.AppendEvent(instance.Id, sequence, WorkflowEventType.DecisionRecorded, task.GateStep, command.Reviewer, now, null,
-                JsonSerializer.Serialize(new
-                {
-                    taskId = task.Id, decisionId = decision.Id, outcome, approvals, required = task.RequiredApprovals, source = command.Source,
-                    apiClient = command.Client?.Name, apiKeyPrefix = command.Client?.KeyPrefix,
-                }, EngineJson.Options)));
-            resumed = instance with { Version = instance.Version + 1, LastSequence = sequence, UpdatedAt = now };
+            change.Append(new DecisionRecordedEvent(task.Id, decision.Id, outcome, approvals, task.RequiredApprovals, command.Source,
+                command.Client?.Name, command.Client?.KeyPrefix), task.GateStep, command.Reviewer);
             var waitsForThisGate = instance.CurrentStep == task.GateStep
                 && (instance.Status == WorkflowStatus.WaitingForHuman || instance is { Status: WorkflowStatus.Paused, StatusBeforePause: WorkflowStatus.WaitingForHuman });
             if (closes && waitsForThisGate)
             {
                 var gate = _definitions.Find(instance.DefinitionName, instance.DefinitionVersion)?.Step(task.GateStep!);
-                events.Add(Statements.AppendEvent(instance.Id, ++sequence, WorkflowEventType.GateClosed, task.GateStep, command.Reviewer, now, null,
-                    JsonSerializer.Serialize(new { taskId = task.Id, outcome }, EngineJson.Options)));
+                change.Append(new GateClosedEvent(task.Id, outcome), task.GateStep, command.Reviewer);
                 var input = new StepInput(new GateDecision
                 {
                     TaskId = task.Id,
                     Outcome = outcome,
-                    Payload = closes ? payload : null,
+                    Payload = payload,
                     PayloadHash = hash,
-                    DecidedBy = [.. task.Decisions.OrderBy(d => d.DecidedAt).Select(d => d.DecidedBy), command.Reviewer],
+                    DecidedBy = decidedBy,
                     Text = command.Text ?? command.Comment,
                     Choice = command.Choice,
                 }, null);
-                resumed = resumed with { LastSequence = sequence, CurrentStep = gate?.Next[0], PendingInputJson = input.ToJson() };
+                change.Set(r => r with { CurrentStep = gate?.Next[0], PendingInputJson = input.ToJson() });
                 // A paused instance keeps the decision and goes on with it when it is resumed.
-                resumed = instance.Status == WorkflowStatus.Paused
-                    ? resumed with { StatusBeforePause = WorkflowStatus.Running }
-                    : _planner.Continue(resumed, now);
+                if (instance.Status == WorkflowStatus.Paused)
+                {
+                    change.Set(r => r with { StatusBeforePause = WorkflowStatus.Running });
+                }
+                else
+                {
+                    change.Continue();
+                }
             }
         }
-        // Guards first (task, then instance), so a conflict is found before anything is appended.
-        var statements = new List<SqlStatement> { Statements.UpdateTaskDecision(updated, task.Version) };
-        if (resumed is not null)
-        {
-            statements.Add(Statements.UpdateInstance(resumed, instance!.Version));
-        }
-        statements.Add(Statements.InsertDecision(decision));
-        statements.AddRange(events);
         if (closes)
         {
-            _outbox.Add(statements, IntegrationEventTypes.TaskDecided, instance?.Id, new
-            {
-                taskId = task.Id, instanceId = instance?.Id, outcome, decidedBy = task.Decisions.OrderBy(d => d.DecidedAt).Select(d => d.DecidedBy).Append(command.Reviewer),
-                payloadHash = updated.ApprovedPayloadHash, source = command.Source, apiClient = command.Client?.Name,
-            }, now);
+            change.Publish(new TaskDecidedData(task.Id, task.InstanceId, outcome, decidedBy, updated.ApprovedPayloadHash, command.Source, command.Client?.Name),
+                task.InstanceId);
         }
-        if (command.Idempotency is { } claim)
-        {
-            statements.AddRange(Statements.RecordIdempotency(claim, decision.Id, now));
-        }
-        DecisionResult result = closes
+        change.Notify(new TaskNotification(task.Id, task.InstanceId, closes ? TaskChange.Decided : TaskChange.VoteRecorded,
+            updated.Status, updated.Assignee, updated.CandidateGroup, command.Reviewer, updated.Outcome));
+        return closes
             ? new DecisionResult.Decided(decision.Id, outcome)
             : new DecisionResult.VoteRecorded(decision.Id, approvals, task.RequiredApprovals);
-        return new DecisionPlan(statements, result, updated, resumed, closes);
-    }
-
-    private async Task AfterCommitAsync(DecisionPlan plan, DecideTask command)
-    {
-        if (plan.Instance is { Status: WorkflowStatus.Running } resumed)
-        {
-            _client.Hand(resumed);
-        }
-        await _notifications.TaskChangedAsync(new TaskNotification(plan.Task.Id, plan.Instance?.Id, plan.Closes ? TaskChange.Decided : TaskChange.VoteRecorded,
-            plan.Task.Status, plan.Task.Assignee, plan.Task.CandidateGroup, command.Reviewer, plan.Task.Outcome));
-        if (plan.Instance is { } instance)
-        {
-            await _notifications.InstanceChangedAsync(new InstanceNotification(instance.Id, instance.DefinitionName, instance.Status, instance.CurrentStep, instance.Version));
-        }
     }
 
     private static JsonElement? Parse(string? json) => json is null ? null : JsonSerializer.Deserialize<JsonElement>(json);

@@ -45,13 +45,13 @@ public sealed class IntegrationOutbox
     /// <summary>Switches recording on while at least one subscription is active (the portal keeps this current).</summary>
     public void SetActive(bool active) => _active = active;
 
-    internal void Add(List<SqlStatement> statements, string type, Guid? instanceId, object data, DateTime now)
+    internal void Add(List<SqlStatement> statements, IntegrationData data, Guid? instanceId, DateTime now)
     {
         if (!_active)
         {
             return;
         }
-        var evt = new IntegrationEvent(Guid.CreateVersion7(), type, now, JsonSerializer.SerializeToElement(data, EngineJson.Options));
+        var evt = new IntegrationEvent(Guid.CreateVersion7(), data.Type, now, JsonSerializer.SerializeToElement(data, data.GetType(), EngineJson.Options));
         statements.Add(Statements.InsertOutbox(Kind, JsonSerializer.Serialize(evt, EngineJson.Options), instanceId, now));
     }
 }

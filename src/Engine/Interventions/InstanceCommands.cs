@@ -3,7 +3,8 @@ using ApprovalPortal.Data;
 using ApprovalPortal.Data.Incidents;
 using ApprovalPortal.Data.Workflows;
 using ApprovalPortal.Engine.Definitions;
-using ApprovalPortal.Engine.Execution;
+using ApprovalPortal.Engine.Changes;
+using ApprovalPortal.Engine.Events;
 using ApprovalPortal.Engine.Storage;
 using Microsoft.EntityFrameworkCore;
 using static ApprovalPortal.Engine.Interventions.InstanceCommandRunner;
@@ -17,38 +18,31 @@ public sealed class InstanceCommands
 {
     private readonly InstanceCommandRunner _runner;
     private readonly DefinitionRegistry _definitions;
-    private readonly StepPlanner _planner;
 
-    internal InstanceCommands(InstanceCommandRunner runner, DefinitionRegistry definitions, StepPlanner planner)
+    internal InstanceCommands(InstanceCommandRunner runner, DefinitionRegistry definitions)
     {
         _runner = runner;
         _definitions = definitions;
-        _planner = planner;
     }
 
     /// <summary>Stops the instance where it is; a step in flight is discarded and runs again on resume.</summary>
     public Task<CommandResult> PauseAsync(Guid instanceId, Intervention by, CancellationToken cancellationToken = default) =>
-        _runner.RunAsync(instanceId, by, (row, _, now) =>
+        _runner.RunAsync(instanceId, by, (row, change, _) =>
         {
-            var paused = Touch(row, now) with
-            {
-                Status = WorkflowStatus.Paused, StatusBeforePause = row.Status, RunnableAt = null, LeaseOwner = null, LeaseUntil = null,
-            };
-            return Plan(row, paused, now, WorkflowEventType.Paused, by);
+            change.Park(WorkflowStatus.Paused).Set(r => r with { StatusBeforePause = row.Status });
+            return Recorded(change, new PausedEvent(by.Reason), by);
         }, row => row.Status is WorkflowStatus.Running or WorkflowStatus.Waiting or WorkflowStatus.WaitingForHuman
             ? null : $"Only a running or waiting instance can be paused; this one is {row.Status}.", cancellationToken);
 
     /// <summary>Lets a paused instance go on from where it stopped.</summary>
     public Task<CommandResult> ResumeAsync(Guid instanceId, Intervention by, CancellationToken cancellationToken = default) =>
-        _runner.RunAsync(instanceId, by, async (row, db, now) =>
+        _runner.RunAsync(instanceId, by, async (row, change, db) =>
         {
             var before = row.StatusBeforePause ?? WorkflowStatus.Running;
-            var resumed = Touch(row, now) with { Status = before, StatusBeforePause = null };
-            var run = false;
+            change.Set(r => r with { Status = before, StatusBeforePause = null });
             if (before == WorkflowStatus.Running)
             {
-                resumed = _planner.Continue(resumed, now);
-                run = true;
+                change.Continue();
             }
             else if (before == WorkflowStatus.Waiting && row.WaitingForSignal is null)
             {
@@ -56,40 +50,36 @@ public sealed class InstanceCommands
                 var due = await db.Timers.AsNoTracking()
                     .Where(t => t.InstanceId == row.Id && t.Kind == TimerKind.WakeUp && t.FiredAt == null && t.CancelledAt == null)
                     .MaxAsync(t => (DateTime?)t.DueAt);
-                resumed = resumed with { RunnableAt = due is { } d && d > now ? d : now };
+                change.Set(r => r with { RunnableAt = due is { } d && d > change.Now ? d : change.Now });
             }
-            return await Plan(row, resumed, now, WorkflowEventType.Resumed, by, run);
+            return await Recorded(change, new ResumedEvent(by.Reason), by);
         }, row => row.Status == WorkflowStatus.Paused ? null : $"Only a paused instance can be resumed; this one is {row.Status}.", cancellationToken);
 
     /// <summary>Ends the instance for good: open tasks are withdrawn and timers cancelled.</summary>
     public Task<CommandResult> CancelAsync(Guid instanceId, Intervention by, CancellationToken cancellationToken = default) =>
-        _runner.RunAsync(instanceId, by, (row, _, now) =>
+        _runner.RunAsync(instanceId, by, (row, change, _) =>
         {
-            var cancelled = Touch(row, now) with
-            {
-                Status = WorkflowStatus.Cancelled, RunnableAt = null, LeaseOwner = null, LeaseUntil = null, CompletedAt = now, WaitingForSignal = null,
-            };
-            return Plan(row, cancelled, now, WorkflowEventType.Cancelled, by, extra:
-            [
-                Statements.CancelOpenTasks(row.Id, now),
-                Statements.CancelTimers(row.Id, now),
-                Statements.ResolveIncidents(row.Id, IncidentStatus.Cancelled, by.Actor, by.Reason, now),
-            ]);
+            var now = change.Now;
+            change.Park(WorkflowStatus.Cancelled).Set(r => r with { CompletedAt = now, WaitingForSignal = null });
+            change.Write(Statements.CancelOpenTasks(row.Id, now))
+                .Write(Statements.CancelTimers(row.Id, now))
+                .Write(Statements.ResolveIncidents(row.Id, IncidentStatus.Cancelled, by.Actor, by.Reason, now));
+            return Recorded(change, new CancelledEvent(by.Reason), by);
         }, row => IsFinished(row.Status) ? $"The instance is {row.Status} already." : null, cancellationToken);
 
     /// <summary>Runs the failed step again (its open incident is resolved as retried).</summary>
     public Task<CommandResult> RetryAsync(Guid instanceId, Intervention by, CancellationToken cancellationToken = default) =>
-        _runner.RunAsync(instanceId, by, (row, _, now) =>
+        _runner.RunAsync(instanceId, by, (row, change, _) =>
         {
-            var retried = _planner.Continue(Touch(row, now) with { StepAttempt = 0, Error = null, CompletedAt = null }, now);
-            return Plan(row, retried, now, WorkflowEventType.Retried, by, run: true,
-                extra: [Statements.ResolveIncidents(row.Id, IncidentStatus.Retried, by.Actor, by.Reason, now)]);
+            change.Set(r => r with { StepAttempt = 0, Error = null, CompletedAt = null }).Continue();
+            change.Write(Statements.ResolveIncidents(row.Id, IncidentStatus.Retried, by.Actor, by.Reason, change.Now));
+            return Recorded(change, new RetriedEvent(by.Reason), by);
         }, FailedWithStep, cancellationToken);
 
     /// <summary>Skips the failed step: the instance goes on with <paramref name="nextStep"/>, or with the step's
     /// only successor when it has one; the state stays as the last checkpoint left it.</summary>
     public Task<CommandResult> SkipAsync(Guid instanceId, Intervention by, string? nextStep = null, CancellationToken cancellationToken = default) =>
-        _runner.RunAsync(instanceId, by, (row, _, now) =>
+        _runner.RunAsync(instanceId, by, (row, change, _) =>
         {
             var step = Definition(row).Step(row.CurrentStep!);
             var next = nextStep ?? (step.Next.Count == 1 ? step.Next[0] : null);
@@ -97,9 +87,11 @@ public sealed class InstanceCommands
             {
                 return Task.FromResult<CommandPlan?>(null);
             }
-            var skipped = _planner.Continue(Touch(row, now) with { CurrentStep = next, StepAttempt = 0, Error = null, CompletedAt = null, PendingInputJson = null }, now);
-            return Plan(row, skipped, now, WorkflowEventType.Skipped, by, run: true, data: new { skipped = step.Name, next },
-                extra: [Statements.ResolveIncidents(row.Id, IncidentStatus.Skipped, by.Actor, by.Reason, now)]);
+            var evt = new SkippedEvent(by.Reason, new SkippedStep(step.Name, next));
+            change.Append(evt, row.CurrentStep, by.Actor);
+            change.Set(r => r with { CurrentStep = next, StepAttempt = 0, Error = null, CompletedAt = null, PendingInputJson = null }).Continue();
+            change.Write(Statements.ResolveIncidents(row.Id, IncidentStatus.Skipped, by.Actor, by.Reason, change.Now));
+            return Task.FromResult<CommandPlan?>(new CommandPlan(change));
         }, row => FailedWithStep(row) ?? SkipTargetRefusal(row, nextStep), cancellationToken);
 
     /// <summary>Goes back to a checkpoint and replays from there, optionally with edited state. Open tasks are
@@ -107,72 +99,56 @@ public sealed class InstanceCommands
     /// written where a gate opened opens the gate again; one written where a step began a wait runs that step again.</summary>
     public Task<CommandResult> RewindAsync(Guid instanceId, long checkpointSequence, Intervention by, JsonElement? editedState = null,
         CancellationToken cancellationToken = default) =>
-        _runner.RunAsync(instanceId, by, async (row, db, now) =>
+        _runner.RunAsync(instanceId, by, async (row, change, db) =>
         {
             var (checkpoint, stateJson) = await CheckpointAsync(db, row, checkpointSequence, editedState);
             var first = await ReplayStart.FirstStepAsync(db, Definition(row), row.Id, checkpoint.Sequence, checkpoint.StepName, checkpoint.NextStep!);
-            var sequence = row.LastSequence + 1;
-            var rewound = _planner.Continue(Touch(row, now) with
+            var now = change.Now;
+            change.Append(new RewoundEvent(checkpointSequence, editedState is not null, by.Reason), checkpoint.StepName, by.Actor);
+            // Standing on the checkpoint rewound to: the first replayed step keeps its keys and reuses what it recorded
+            // (when it makes the same call); anything new gets new keys.
+            change.Checkpoint(checkpoint.StepName, checkpoint.NextStep, stateJson, standOn: false);
+            change.Set(r => r with
             {
-                // Standing on the checkpoint rewound to: the first replayed step keeps its keys and reuses what it recorded
-                // (when it makes the same call); anything new gets new keys.
-                CurrentStep = first, StateJson = stateJson, LastSequence = sequence, CheckpointSequence = checkpointSequence, StepAttempt = 0, Error = null,
+                CurrentStep = first, CheckpointSequence = checkpointSequence, StepAttempt = 0, Error = null,
                 PendingInputJson = null, WaitingForSignal = null, StatusBeforePause = null, CompletedAt = null,
-            }, now);
-            return new CommandPlan(
-            [
-                Statements.UpdateInstance(rewound, row.Version),
-                Statements.AppendEvent(row.Id, sequence, WorkflowEventType.Rewound, checkpoint.StepName, by.Actor, now, null,
-                    JsonSerializer.Serialize(new { toSequence = checkpointSequence, edited = editedState is not null, by.Reason }, EngineJson.Options)),
-                Statements.InsertCheckpoint(row.Id, sequence, checkpoint.StepName, checkpoint.NextStep, stateJson, now),
-                Statements.CancelOpenTasks(row.Id, now),
-                Statements.CancelTimers(row.Id, now),
-                Statements.ResolveIncidents(row.Id, IncidentStatus.Retried, by.Actor, $"Rewound: {by.Reason}", now),
-            ], rewound, Run: true);
+            }).Continue();
+            change.Write(Statements.CancelOpenTasks(row.Id, now))
+                .Write(Statements.CancelTimers(row.Id, now))
+                .Write(Statements.ResolveIncidents(row.Id, IncidentStatus.Retried, by.Actor, $"Rewound: {by.Reason}", now));
+            return new CommandPlan(change);
         }, row => row.Status == WorkflowStatus.Cancelled ? "A cancelled instance cannot be rewound; fork it instead." : null, cancellationToken);
 
     /// <summary>Starts a new instance from a checkpoint of this one (optionally with edited state); this one goes on unchanged.
     /// The result names the new instance, whose id is <paramref name="forkId"/> when given (to watch it).</summary>
     public Task<CommandResult> ForkAsync(Guid instanceId, long checkpointSequence, Intervention by, JsonElement? editedState = null,
         Guid? forkId = null, CancellationToken cancellationToken = default) =>
-        _runner.RunAsync(instanceId, by, async (row, db, now) =>
+        _runner.RunAsync(instanceId, by, async (row, change, db) =>
         {
             var (checkpoint, stateJson) = await CheckpointAsync(db, row, checkpointSequence, editedState);
             var first = await ReplayStart.FirstStepAsync(db, Definition(row), row.Id, checkpoint.Sequence, checkpoint.StepName, checkpoint.NextStep!);
-            var fork = _planner.Continue(new InstanceRow
+            var now = change.Now;
+            var fork = _runner.Changes.Create(new InstanceRow
             {
                 Id = forkId ?? Guid.CreateVersion7(), DefinitionName = row.DefinitionName, DefinitionVersion = row.DefinitionVersion,
-                Status = WorkflowStatus.Running, CurrentStep = first, StateJson = stateJson, Version = 1, LastSequence = 2,
+                Status = WorkflowStatus.Running, CurrentStep = first, StateJson = stateJson, Version = 1, LastSequence = 0,
                 Priority = row.Priority, BusinessKey = row.BusinessKey, StartedBy = by.Actor, ParentInstanceId = row.Id,
-                ForkedFromSequence = checkpointSequence, CheckpointSequence = 2, CreatedAt = now, UpdatedAt = now,
+                ForkedFromSequence = checkpointSequence, CreatedAt = now, UpdatedAt = now,
             }, now);
-            var sequence = row.LastSequence + 1;
-            var parent = Touch(row, now) with { LastSequence = sequence };
-            var data = JsonSerializer.Serialize(new { parent = row.Id, fork = fork.Id, fromSequence = checkpointSequence, edited = editedState is not null, by.Reason }, EngineJson.Options);
-            return new CommandPlan(
-            [
-                Statements.UpdateInstance(parent, row.Version),
-                Statements.AppendEvent(row.Id, sequence, WorkflowEventType.Forked, checkpoint.StepName, by.Actor, now, null, data),
-                Statements.InsertInstance(fork),
-                Statements.AppendEvent(fork.Id, 1, WorkflowEventType.Started, null, by.Actor, now, null, data),
-                Statements.AppendEvent(fork.Id, 2, WorkflowEventType.Forked, checkpoint.StepName, by.Actor, now, null, data),
-                Statements.InsertCheckpoint(fork.Id, 2, checkpoint.StepName, checkpoint.NextStep, stateJson, now),
-            ], fork, Run: true, ResultId: fork.Id);
+            var forked = new ForkedEvent(row.Id, fork.Instance.Id, checkpointSequence, editedState is not null, by.Reason);
+            change.Append(forked, checkpoint.StepName, by.Actor);
+            fork.Append(new StartedEvent(row.DefinitionName, row.DefinitionVersion, row.BusinessKey, row.Id, checkpointSequence), null, by.Actor);
+            fork.Append(forked, checkpoint.StepName, by.Actor);
+            fork.Checkpoint(checkpoint.StepName, checkpoint.NextStep, stateJson).Continue();
+            change.Include(fork);
+            return new CommandPlan(change, fork.Instance.Id);
         }, _ => null, cancellationToken);
 
-    private Task<CommandPlan?> Plan(InstanceRow row, InstanceRow changed, DateTime now, WorkflowEventType type, Intervention by,
-        bool run = false, object? data = null, IReadOnlyList<SqlStatement>? extra = null)
+    /// <summary>The intervention's event, at the step the instance stands on.</summary>
+    private static Task<CommandPlan?> Recorded(InstanceChange change, InterventionEvent evt, Intervention by)
     {
-        var sequence = row.LastSequence + 1;
-        changed = changed with { LastSequence = sequence };
-        List<SqlStatement> statements =
-        [
-            Statements.UpdateInstance(changed, row.Version),
-            Statements.AppendEvent(row.Id, sequence, type, row.CurrentStep, by.Actor, now, null,
-                JsonSerializer.Serialize(new { by.Reason, details = data }, EngineJson.Options)),
-            .. extra ?? [],
-        ];
-        return Task.FromResult<CommandPlan?>(new CommandPlan(statements, changed, run));
+        change.Append(evt, change.Instance.CurrentStep, by.Actor);
+        return Task.FromResult<CommandPlan?>(new CommandPlan(change));
     }
 
     private CompiledWorkflow Definition(InstanceRow row) =>

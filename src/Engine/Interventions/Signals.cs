@@ -1,7 +1,8 @@
 using System.Text.Json;
+using ApprovalPortal.Engine.Changes;
+using ApprovalPortal.Engine.Events;
 using ApprovalPortal.Data.Workflows;
 using ApprovalPortal.Engine.Client;
-using ApprovalPortal.Engine.Execution;
 using ApprovalPortal.Engine.Storage;
 
 namespace ApprovalPortal.Engine.Interventions;
@@ -12,13 +13,8 @@ namespace ApprovalPortal.Engine.Interventions;
 public sealed class Signals
 {
     private readonly InstanceCommandRunner _runner;
-    private readonly StepPlanner _planner;
 
-    internal Signals(InstanceCommandRunner runner, StepPlanner planner)
-    {
-        _runner = runner;
-        _planner = planner;
-    }
+    internal Signals(InstanceCommandRunner runner) => _runner = runner;
 
     /// <summary>Delivers signal <paramref name="name"/> with <paramref name="payload"/>.</summary>
     public Task<CommandResult> SendAsync(Guid instanceId, string name, JsonElement? payload, string sentBy, CancellationToken cancellationToken = default) =>
@@ -37,24 +33,16 @@ public sealed class Signals
 
     private Task<CommandResult> SendAsync(Guid instanceId, string name, JsonElement? payload, string sentBy, Intervention? by, CancellationToken cancellationToken,
         IdempotencyClaim? idempotency = null) =>
-        _runner.RunAsync(instanceId, by, (row, _, now) =>
+        _runner.RunAsync(instanceId, by, (row, change, _) =>
         {
-            var sequence = row.LastSequence + 1;
             var waiting = row.Status == WorkflowStatus.Waiting && row.WaitingForSignal == name;
-            var changed = InstanceCommandRunner.Touch(row, now) with { LastSequence = sequence };
+            change.Write(Statements.InsertSignal(row.Id, name, payload?.GetRawText(), sentBy, change.Now, waiting ? change.Now : null));
+            change.Append(new SignalReceivedEvent(name, waiting, Reason: by?.Reason), row.CurrentStep, sentBy);
             if (waiting)
             {
-                changed = _planner.Continue(changed with { WaitingForSignal = null, PendingInputJson = new StepInput(null, payload).ToJson() }, now);
+                change.Set(r => r with { WaitingForSignal = null, PendingInputJson = new StepInput(null, payload).ToJson() }).Continue();
             }
-            return Task.FromResult<CommandPlan?>(new CommandPlan(
-            [
-                Statements.UpdateInstance(changed, row.Version),
-                Statements.InsertSignal(row.Id, name, payload?.GetRawText(), sentBy, now, waiting ? now : null),
-                Statements.AppendEvent(row.Id, sequence, WorkflowEventType.SignalReceived, row.CurrentStep, sentBy, now, null,
-                    by is null
-                        ? JsonSerializer.Serialize(new { name, consumed = waiting }, EngineJson.Options)
-                        : JsonSerializer.Serialize(new { name, consumed = waiting, by.Reason }, EngineJson.Options)),
-            ], changed, Run: waiting));
+            return Task.FromResult<CommandPlan?>(new CommandPlan(change));
         }, row => string.IsNullOrWhiteSpace(name) ? "A signal needs a name."
             : InstanceCommandRunner.IsFinished(row.Status) || row.Status == WorkflowStatus.Failed && row.CompletedAt is not null
                 ? $"The instance is {row.Status}; it takes no more signals." : null, cancellationToken, idempotency);

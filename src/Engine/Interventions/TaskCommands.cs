@@ -1,7 +1,6 @@
-using System.Text.Json;
-using ApprovalPortal.Data;
 using ApprovalPortal.Data.Tasks;
-using ApprovalPortal.Data.Workflows;
+using ApprovalPortal.Engine.Changes;
+using ApprovalPortal.Engine.Events;
 using ApprovalPortal.Engine.Notifications;
 using ApprovalPortal.Engine.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -12,18 +11,13 @@ namespace ApprovalPortal.Engine.Interventions;
 /// workflow's log).</summary>
 public sealed class TaskCommands
 {
-    private const int Attempts = 8;
-    private readonly IDbContextFactory<PortalDbContext> _contexts;
-    private readonly GroupCommitter _committer;
-    private readonly EngineNotifications _notifications;
-    private readonly TimeProvider _clock;
+    private readonly ChangeRunner _runner;
+    private readonly InstanceChanges _changes;
 
-    internal TaskCommands(IDbContextFactory<PortalDbContext> contexts, GroupCommitter committer, EngineNotifications notifications, TimeProvider clock)
+    internal TaskCommands(ChangeRunner runner, InstanceChanges changes)
     {
-        _contexts = contexts;
-        _committer = committer;
-        _notifications = notifications;
-        _clock = clock;
+        _runner = runner;
+        _changes = changes;
     }
 
     /// <summary>Gives the open task to <paramref name="assignee"/> or to the queue <paramref name="group"/> (at least one);
@@ -38,48 +32,33 @@ public sealed class TaskCommands
         {
             return new CommandResult.Refused("Say whom the task goes to: a person, a queue, or both.");
         }
-        for (var attempt = 0; attempt < Attempts; attempt++)
+        return await _runner.RunAsync<CommandResult>(async (db, now) =>
         {
-            await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
             var task = await db.HumanTasks.AsNoTracking().SingleOrDefaultAsync(t => t.Id == taskId, cancellationToken);
             if (task is null)
             {
-                return new CommandResult.NotFound($"task {taskId}");
+                return Planned<CommandResult>.Answer(new CommandResult.NotFound($"task {taskId}"));
             }
             if (task.Status is not (HumanTaskStatus.Open or HumanTaskStatus.Claimed))
             {
-                return new CommandResult.Refused($"The task is {task.Status}; only an open task can be reassigned.");
+                return Planned<CommandResult>.Answer(new CommandResult.Refused($"The task is {task.Status}; only an open task can be reassigned."));
             }
-            var now = _clock.GetUtcNow().UtcDateTime;
             var newGroup = string.IsNullOrWhiteSpace(group) ? task.CandidateGroup : group;
             var newAssignee = string.IsNullOrWhiteSpace(assignee) ? null : assignee;
-            var statements = new List<SqlStatement> { Statements.UpdateTaskRouting(task.Id, task.Version, newAssignee, newGroup, task.EscalationLevel, now) };
-            InstanceRow? changed = null;
-            if (task.InstanceId is { } instanceId && await db.WorkflowInstances.AsNoTracking().SingleOrDefaultAsync(i => i.Id == instanceId, cancellationToken) is { } instance)
+            var instance = task.InstanceId is { } instanceId
+                ? await db.WorkflowInstances.AsNoTracking().SingleOrDefaultAsync(i => i.Id == instanceId, cancellationToken)
+                : null;
+            var change = instance is null ? _changes.WithoutInstance(now) : _changes.Of(InstanceRow.From(instance), now);
+            change.Guard(Statements.UpdateTaskRouting(task.Id, task.Version, newAssignee, newGroup, task.EscalationLevel, now));
+            if (instance is not null)
             {
-                var row = InstanceRow.From(instance);
-                changed = row with { Version = row.Version + 1, LastSequence = row.LastSequence + 1, UpdatedAt = now };
-                statements.Add(Statements.UpdateInstance(changed, row.Version));
-                statements.Add(Statements.AppendEvent(row.Id, changed.LastSequence, WorkflowEventType.TaskReassigned, task.GateStep, by.Actor, now, null,
-                    JsonSerializer.Serialize(new { taskId, from = new { task.Assignee, task.CandidateGroup }, to = new { assignee = newAssignee, group = newGroup }, by.Reason }, EngineJson.Options)));
+                change.Append(new TaskReassignedEvent(taskId, new RoutedFrom(task.Assignee, task.CandidateGroup), new RoutedTo(newAssignee, newGroup), by.Reason),
+                    task.GateStep, by.Actor);
             }
-            var result = await _committer.CommitAsync(statements);
-            if (result.Status == CommitStatus.Conflict)
-            {
-                continue;
-            }
-            if (!result.IsCommitted)
-            {
-                return new CommandResult.Refused(result.FailureText("The change"));
-            }
-            await _notifications.TaskChangedAsync(new TaskNotification(task.Id, task.InstanceId, TaskChange.Reassigned, HumanTaskStatus.Open, newAssignee, newGroup, by.Actor, null));
-            if (changed is not null)
-            {
-                await _notifications.InstanceChangedAsync(new InstanceNotification(changed.Id, changed.DefinitionName, changed.Status, changed.CurrentStep, changed.Version));
-            }
-            return new CommandResult.Done(task.InstanceId ?? task.Id);
-        }
-        return new CommandResult.Refused("The task kept changing while the reassignment was being recorded; try again.");
+            change.Notify(new TaskNotification(task.Id, task.InstanceId, TaskChange.Reassigned, HumanTaskStatus.Open, newAssignee, newGroup, by.Actor, null));
+            return new(change, new CommandResult.Done(task.InstanceId ?? task.Id));
+        }, (failed, _) => new CommandResult.Refused(failed.FailureText("The change")),
+            new CommandResult.Refused("The task kept changing while the reassignment was being recorded; try again."), cancellationToken);
     }
 
     /// <summary>Takes the open task so that others see someone is on it. Claiming one's own claim again is a no-op;
@@ -97,43 +76,37 @@ public sealed class TaskCommands
         {
             return new CommandResult.Refused("Say who claims or releases the task.");
         }
-        for (var attempt = 0; attempt < Attempts; attempt++)
+        return await _runner.RunAsync<CommandResult>(async (db, now) =>
         {
-            await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
             var task = await db.HumanTasks.AsNoTracking().SingleOrDefaultAsync(t => t.Id == taskId, cancellationToken);
             if (task is null)
             {
-                return new CommandResult.NotFound($"task {taskId}");
+                return Planned<CommandResult>.Answer(new CommandResult.NotFound($"task {taskId}"));
             }
             if (task.Status is not (HumanTaskStatus.Open or HumanTaskStatus.Claimed))
             {
-                return new CommandResult.Refused($"The task is {task.Status.ToString().ToLowerInvariant()}; it can no longer be claimed or released.");
+                return Planned<CommandResult>.Answer(new CommandResult.Refused($"The task is {task.Status.ToString().ToLowerInvariant()}; it can no longer be claimed or released."));
             }
             if (claim && task.ClaimedBy is { } holder && holder != reviewer)
             {
-                return new CommandResult.Refused($"The task is already claimed by {holder}.");
+                return Planned<CommandResult>.Answer(new CommandResult.Refused($"The task is already claimed by {holder}."));
             }
             if (!claim && task.ClaimedBy != reviewer)
             {
-                return new CommandResult.Refused(task.ClaimedBy is null ? "The task is not claimed." : $"The task is claimed by {task.ClaimedBy}; only they can release it.");
+                return Planned<CommandResult>.Answer(new CommandResult.Refused(task.ClaimedBy is null
+                    ? "The task is not claimed." : $"The task is claimed by {task.ClaimedBy}; only they can release it."));
             }
             if (claim && task.ClaimedBy == reviewer)
             {
-                return new CommandResult.Done(task.InstanceId ?? task.Id);
+                return Planned<CommandResult>.Answer(new CommandResult.Done(task.InstanceId ?? task.Id));
             }
-            var result = await _committer.CommitAsync([Statements.UpdateTaskClaim(task.Id, task.Version, claim ? reviewer : null, _clock.GetUtcNow().UtcDateTime)]);
-            if (result.Status == CommitStatus.Conflict)
-            {
-                continue;
-            }
-            if (!result.IsCommitted)
-            {
-                return new CommandResult.Refused(result.FailureText("The change"));
-            }
-            await _notifications.TaskChangedAsync(new TaskNotification(task.Id, task.InstanceId, claim ? TaskChange.Claimed : TaskChange.Released,
-                claim ? HumanTaskStatus.Claimed : HumanTaskStatus.Open, task.Assignee, task.CandidateGroup, reviewer, null));
-            return new CommandResult.Done(task.InstanceId ?? task.Id);
-        }
-        return new CommandResult.Refused("The task kept changing while the claim was being recorded; try again.");
+            // A claim changes the task only; the instance's log does not record it.
+            var change = _changes.WithoutInstance(now)
+                .Guard(Statements.UpdateTaskClaim(task.Id, task.Version, claim ? reviewer : null, now))
+                .Notify(new TaskNotification(task.Id, task.InstanceId, claim ? TaskChange.Claimed : TaskChange.Released,
+                    claim ? HumanTaskStatus.Claimed : HumanTaskStatus.Open, task.Assignee, task.CandidateGroup, reviewer, null));
+            return new(change, new CommandResult.Done(task.InstanceId ?? task.Id));
+        }, (failed, _) => new CommandResult.Refused(failed.FailureText("The change")),
+            new CommandResult.Refused("The task kept changing while the claim was being recorded; try again."), cancellationToken);
     }
 }

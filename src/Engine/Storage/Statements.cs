@@ -8,39 +8,11 @@ namespace ApprovalPortal.Engine.Storage;
 /// tables EF Core migrated (double-quoted names, values bound as EF stores them).</summary>
 internal static partial class Statements
 {
-    private const string InstanceColumns = """
-        "Status", "StatusBeforePause", "CurrentStep", "StateJson", "Version", "LastSequence", "CheckpointSequence", "StepAttempt", "PendingInputJson",
-        "WaitingForSignal", "Priority", "BusinessKey", "StartedBy", "Error", "RunnableAt", "LeaseOwner", "LeaseUntil",
-        "ParentInstanceId", "ForkedFromSequence", "CreatedAt", "UpdatedAt", "CompletedAt"
-        """;
-
-    public static SqlStatement InsertInstance(InstanceRow row) => new(
-        $"""
-        INSERT INTO "WorkflowInstances" ("Id", "DefinitionName", "DefinitionVersion", {InstanceColumns})
-        VALUES (@id, @definitionName, @definitionVersion, @status, @statusBeforePause, @currentStep, @stateJson, @version, @lastSequence, @checkpointSequence,
-                @stepAttempt, @pendingInputJson, @waitingForSignal, @priority, @businessKey, @startedBy, @error, @runnableAt, @leaseOwner,
-                @leaseUntil, @parentInstanceId, @forkedFromSequence, @createdAt, @updatedAt, @completedAt)
-        """,
-        [
-            new("id", SqlValue.Id(row.Id)), new("definitionName", SqlValue.Text(row.DefinitionName)),
-            new("definitionVersion", SqlValue.Int(row.DefinitionVersion)), .. InstanceValues(row),
-            new("parentInstanceId", SqlValue.Id(row.ParentInstanceId)), new("forkedFromSequence", SqlValue.Int(row.ForkedFromSequence)),
-            new("createdAt", SqlValue.Time(row.CreatedAt)),
-        ],
-        ExpectRows: 1);
+    public static SqlStatement InsertInstance(InstanceRow row) => new(InstanceColumns.InsertSql, InstanceColumns.InsertValues(row), ExpectRows: 1);
 
     /// <summary>Writes <paramref name="row"/> if the stored version is still <paramref name="expectedVersion"/> (the guard).</summary>
-    public static SqlStatement UpdateInstance(InstanceRow row, long expectedVersion) => new(
-        """
-        UPDATE "WorkflowInstances" SET "Status" = @status, "StatusBeforePause" = @statusBeforePause, "CurrentStep" = @currentStep,
-            "StateJson" = @stateJson, "Version" = @version, "LastSequence" = @lastSequence, "CheckpointSequence" = @checkpointSequence, "StepAttempt" = @stepAttempt,
-            "PendingInputJson" = @pendingInputJson, "WaitingForSignal" = @waitingForSignal, "Priority" = @priority,
-            "BusinessKey" = @businessKey, "StartedBy" = @startedBy, "Error" = @error, "RunnableAt" = @runnableAt,
-            "LeaseOwner" = @leaseOwner, "LeaseUntil" = @leaseUntil, "UpdatedAt" = @updatedAt, "CompletedAt" = @completedAt
-        WHERE "Id" = @id AND "Version" = @expectedVersion
-        """,
-        [new("id", SqlValue.Id(row.Id)), new("expectedVersion", SqlValue.Int(expectedVersion)), .. InstanceValues(row)],
-        ExpectRows: 1);
+    public static SqlStatement UpdateInstance(InstanceRow row, long expectedVersion) =>
+        new(InstanceColumns.UpdateSql, InstanceColumns.UpdateValues(row, expectedVersion), ExpectRows: 1);
 
     /// <summary>Extends the lease of a running instance, if it is still at <paramref name="version"/> and held by
     /// <paramref name="owner"/>; the version stays, so the run's next commit is guarded as before.</summary>
@@ -50,20 +22,6 @@ internal static partial class Statements
         """,
         [new("id", SqlValue.Id(id)), new("version", SqlValue.Int(version)), new("owner", SqlValue.Text(owner)), new("until", SqlValue.Time(until))],
         ExpectRows: 1);
-
-    private static IEnumerable<P> InstanceValues(InstanceRow row) =>
-    [
-        new("status", SqlValue.Enum<WorkflowStatus>(row.Status)), new("statusBeforePause", SqlValue.Enum(row.StatusBeforePause)),
-        new("currentStep", SqlValue.Text(row.CurrentStep)), new("stateJson", SqlValue.Json(row.StateJson)),
-        new("version", SqlValue.Int(row.Version)), new("lastSequence", SqlValue.Int(row.LastSequence)),
-        new("checkpointSequence", SqlValue.Int(row.CheckpointSequence)),
-        new("stepAttempt", SqlValue.Int(row.StepAttempt)), new("pendingInputJson", SqlValue.Json(row.PendingInputJson)),
-        new("waitingForSignal", SqlValue.Text(row.WaitingForSignal)), new("priority", SqlValue.Int(row.Priority)),
-        new("businessKey", SqlValue.Text(row.BusinessKey)), new("startedBy", SqlValue.Text(row.StartedBy)),
-        new("error", SqlValue.Text(row.Error)), new("runnableAt", SqlValue.Time(row.RunnableAt)),
-        new("leaseOwner", SqlValue.Text(row.LeaseOwner)), new("leaseUntil", SqlValue.Time(row.LeaseUntil)),
-        new("updatedAt", SqlValue.Time(row.UpdatedAt)), new("completedAt", SqlValue.Time(row.CompletedAt)),
-    ];
 
     public static SqlStatement AppendEvent(Guid instanceId, long sequence, WorkflowEventType type, string? step, string? actor,
         DateTime at, double? durationMs, string? dataJson) => new(
@@ -207,22 +165,22 @@ internal static partial class Statements
 
     /// <summary>The record of a command's first answer under an idempotency key, in the command's own commit; an expired
     /// record of the same key goes first. A live one makes the INSERT fail on the unique key, which discards the commit.</summary>
-    public static IEnumerable<SqlStatement> RecordIdempotency(Client.IdempotencyClaim claim, Guid resourceId, DateTime at)
+    public static IEnumerable<SqlStatement> RecordIdempotency(Guid clientId, string key, string requestHash, int statusCode, DateTime expiresAt, Guid resourceId, DateTime at)
     {
         yield return new SqlStatement(
             """
             DELETE FROM "IdempotencyRecords" WHERE "ApiClientId" = @clientId AND "Key" = @key AND "ExpiresAt" <= @at
             """,
-            [new("clientId", SqlValue.Id(claim.ClientId)), new("key", SqlValue.Text(claim.Key)), new("at", SqlValue.Time(at))]);
+            [new("clientId", SqlValue.Id(clientId)), new("key", SqlValue.Text(key)), new("at", SqlValue.Time(at))]);
         yield return new SqlStatement(
             """
             INSERT INTO "IdempotencyRecords" ("ApiClientId", "Key", "RequestHash", "StatusCode", "ResourceId", "CreatedAt", "ExpiresAt")
             VALUES (@clientId, @key, @requestHash, @statusCode, @resourceId, @at, @expiresAt)
             """,
             [
-                new("clientId", SqlValue.Id(claim.ClientId)), new("key", SqlValue.Text(claim.Key)), new("requestHash", SqlValue.Text(claim.RequestHash)),
-                new("statusCode", SqlValue.Int(claim.StatusCode)), new("resourceId", SqlValue.Id(resourceId)), new("at", SqlValue.Time(at)),
-                new("expiresAt", SqlValue.Time(claim.ExpiresAt)),
+                new("clientId", SqlValue.Id(clientId)), new("key", SqlValue.Text(key)), new("requestHash", SqlValue.Text(requestHash)),
+                new("statusCode", SqlValue.Int(statusCode)), new("resourceId", SqlValue.Id(resourceId)), new("at", SqlValue.Time(at)),
+                new("expiresAt", SqlValue.Time(expiresAt)),
             ]);
     }
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ApprovalPortal.Data;
-using ApprovalPortal.Engine.Models;
 using ApprovalPortal.Engine.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;

@@ -68,7 +68,7 @@ public sealed class InstanceDetails(IDbContextFactory<PortalDbContext> contexts)
         var events = db.WorkflowEvents.AsNoTracking().Where(e => e.InstanceId == id && e.StepName != null);
         var perStep = await events.GroupBy(e => e.StepName).Select(g => new { First = g.Min(e => e.Sequence), Last = g.Max(e => e.Sequence) })
             .ToListAsync(cancellationToken);
-        // A completed step's data is just {"next": ...}: one group per move taken.
+        // A completed step's data is its StepCompletedEvent, which names only the next step: one group per move taken.
         var firstPerMove = await events.Where(e => e.Type == WorkflowEventType.StepCompleted).GroupBy(e => new { e.StepName, e.DataJson })
             .Select(g => g.Min(e => e.Sequence)).ToListAsync(cancellationToken);
         var skips = await events.Where(e => e.Type == WorkflowEventType.Skipped).OrderByDescending(e => e.Sequence).Take(MaxSkips)

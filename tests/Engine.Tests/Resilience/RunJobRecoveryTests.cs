@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using ApprovalPortal.Data.Providers;
 using ApprovalPortal.Data.Workflows;
 using ApprovalPortal.Engine.Gates;
+using ApprovalPortal.Engine.Jobs;
 using ApprovalPortal.Engine.Scheduling;
 using ApprovalPortal.TestSupport;
 using Hangfire;

@@ -75,6 +75,22 @@ public sealed class InstanceTimelineTests : BunitContext
     }
 
     [Fact]
+    public void EventData_IsShownFromItsTypedRecord_WhateverVersionStoredIt_AndUnreadableDataAsItIs()
+    {
+        var events = new List<WorkflowEvent>
+        {
+            ReviewLoopWorkflow.Event(_instance, 1, WorkflowEventType.StepCompleted, "intake", """{"next":"assess"}"""),
+            ReviewLoopWorkflow.Event(_instance, 2, WorkflowEventType.Paused, "assess", """{"v":1,"reason":"A receipt is missing."}""", "olivia.grant"),
+            ReviewLoopWorkflow.Event(_instance, 3, WorkflowEventType.GateOpened, "approve", """{"taskId":"t"}"""),
+        };
+        var timeline = Timeline(events);
+
+        Assert.Equal("next: assess", timeline.Find("tr[data-event=StepCompleted] .trace-text").TextContent.Trim());
+        Assert.Equal("A receipt is missing.", timeline.Find("tr[data-event=Paused] .trace-text").TextContent.Trim());
+        Assert.Equal("""{"taskId":"t"}""", timeline.Find("tr[data-event=GateOpened] .trace-text").TextContent.Trim());
+    }
+
+    [Fact]
     public void Calls_LoadOnlyWhenAGroupIsOpened_AsText_APageAtATime()
     {
         var timeline = Timeline(ReviewLoopWorkflow.Completed(_instance));

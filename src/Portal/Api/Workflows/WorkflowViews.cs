@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ApprovalPortal.Data.Workflows;
+using ApprovalPortal.Engine.Events;
 using ApprovalPortal.Portal.Api.Tasks;
 
 namespace ApprovalPortal.Portal.Api.Workflows;
@@ -32,7 +33,8 @@ public sealed record WorkflowEventView(long Sequence, WorkflowEventType Type, st
     JsonElement? Data)
 {
     internal static WorkflowEventView From(WorkflowEvent e) =>
-        new(e.Sequence, e.Type, e.StepName, e.Actor, e.OccurredAt, e.DurationMs, TaskView.Json(e.DataJson));
+        new(e.Sequence, e.Type, e.StepName, e.Actor, e.OccurredAt, e.DurationMs,
+            InstanceEvents.Read(e.Type, e.DataJson) is { } typed ? InstanceEvents.ToElement(typed) : TaskView.Json(e.DataJson));
 }
 
 /// <summary>Events in sequence order; pass <see cref="NextAfter"/> back as <c>after</c> for the next page (null on the last page:

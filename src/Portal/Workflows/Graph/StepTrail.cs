@@ -1,5 +1,5 @@
-using System.Text.Json;
 using ApprovalPortal.Data.Workflows;
+using ApprovalPortal.Engine.Events;
 
 namespace ApprovalPortal.Portal.Workflows.Graph;
 
@@ -48,12 +48,14 @@ public sealed class StepTrail
             }
             visited.Add(step);
             Arrive(step, pending, moves);
-            var next = e.Type switch
-            {
-                WorkflowEventType.StepCompleted => NextIn(e.DataJson, "next"),
-                WorkflowEventType.Skipped => NextIn(e.DataJson, "details", "next"),
-                _ => null,
-            };
+            var next = e.Type is WorkflowEventType.StepCompleted or WorkflowEventType.Skipped
+                ? InstanceEvents.Read(e.Type, e.DataJson) switch
+                {
+                    StepCompletedEvent completed => completed.Next,
+                    SkippedEvent skipped => skipped.Details?.Next,
+                    _ => null,
+                }
+                : null;
             if (next is not null && !moves.Contains(new StepMove(step, next)) && !pending.Contains(new StepMove(step, next)))
             {
                 pending.Add(new StepMove(step, next));
@@ -72,32 +74,6 @@ public sealed class StepTrail
         {
             pending.Remove(move);
             moves.Add(move);
-        }
-    }
-
-    // The engine writes these payloads itself; anything that does not read as expected just draws no move.
-    private static string? NextIn(string? json, params string[] path)
-    {
-        if (string.IsNullOrEmpty(json))
-        {
-            return null;
-        }
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            var element = document.RootElement;
-            foreach (var name in path)
-            {
-                if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out element))
-                {
-                    return null;
-                }
-            }
-            return element.ValueKind == JsonValueKind.String ? element.GetString() : null;
-        }
-        catch (JsonException)
-        {
-            return null;
         }
     }
 }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace ApprovalPortal.Engine.Scheduling;
+namespace ApprovalPortal.Engine.Jobs;
 
 /// <summary>This node's Hangfire server. It starts only once the engine has prepared its database: a server over a
 /// database it cannot reach only spins in retries, and (with a durable job storage) cannot be stopped until its

@@ -1,8 +1,7 @@
 using System.Text.Json;
-using ApprovalPortal.Engine.Definitions;
-using ApprovalPortal.Engine.Gates;
+using ApprovalPortal.Engine.Tools;
 
-namespace ApprovalPortal.Engine.Tools;
+namespace ApprovalPortal.Engine.Definitions;
 
 /// <summary>Calls tools from a step: each call gets the key (instance, step, ordinal), goes through the
 /// tool's circuit breaker, and is recorded; a recorded result is returned without calling again.</summary>
@@ -28,7 +27,7 @@ public sealed class ToolCaller
         {
             throw new ApprovedPayloadMismatchException($"Tool '{tool}' was asked to execute an action that was not approved ({decision.Outcome}).");
         }
-        var hash = PayloadHash.Of(payload);
+        var hash = ProposalHash.Of(payload);
         if (!string.Equals(hash, decision.PayloadHash, StringComparison.Ordinal))
         {
             throw new ApprovedPayloadMismatchException(

@@ -1,9 +1,10 @@
+using ApprovalPortal.Engine.Scheduling;
 using Hangfire;
 using Hangfire.States;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace ApprovalPortal.Engine.Scheduling;
+namespace ApprovalPortal.Engine.Jobs;
 
 /// <summary>The scheduler on Hangfire: run jobs go to this node's queue, timers and claims to the shared one. Timers and
 /// claims are asked for after the commit that needs them, so a job storage that refuses them is logged, not thrown: the

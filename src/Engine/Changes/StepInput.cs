@@ -1,7 +1,7 @@
 using System.Text.Json;
 using ApprovalPortal.Engine.Definitions;
 
-namespace ApprovalPortal.Engine.Execution;
+namespace ApprovalPortal.Engine.Changes;
 
 /// <summary>What the current step receives, stored with the instance: the decision that closed a gate,
 /// or the payload of the signal it waited for.</summary>

@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using ApprovalPortal.Engine.Tools;
 using Microsoft.Extensions.AI;
 
-namespace ApprovalPortal.Engine.Models;
+namespace ApprovalPortal.Engine.Tools;
 
 /// <summary>Records every model call of a step (prompt, response, tokens, duration) under its idempotency
 /// key, and answers a re-run of the step from the record instead of calling the model again.</summary>

@@ -1,7 +1,7 @@
 using ApprovalPortal.Engine.Execution;
 using Hangfire;
 
-namespace ApprovalPortal.Engine.Scheduling;
+namespace ApprovalPortal.Engine.Jobs;
 
 /// <summary>Runs the instances this node claimed; long-lived while work keeps coming, so a busy node does
 /// not pay for a job per workflow. Safe to run twice: a stale run's commits fail their version check.</summary>

@@ -1,0 +1,92 @@
+using ApprovalPortal.Data.Workflows;
+
+namespace ApprovalPortal.Engine.Events;
+
+/// <summary>An operator paused the instance.</summary>
+/// <param name="Reason">Why.</param>
+public sealed record PausedEvent(string? Reason) : InterventionEvent(Reason)
+{
+    /// <inheritdoc />
+    public override WorkflowEventType Type => WorkflowEventType.Paused;
+}
+
+/// <summary>An operator resumed the instance.</summary>
+/// <param name="Reason">Why.</param>
+public sealed record ResumedEvent(string? Reason) : InterventionEvent(Reason)
+{
+    /// <inheritdoc />
+    public override WorkflowEventType Type => WorkflowEventType.Resumed;
+}
+
+/// <summary>An operator cancelled the instance.</summary>
+/// <param name="Reason">Why.</param>
+public sealed record CancelledEvent(string? Reason) : InterventionEvent(Reason)
+{
+    /// <inheritdoc />
+    public override WorkflowEventType Type => WorkflowEventType.Cancelled;
+}
+
+/// <summary>An operator retried the failed step.</summary>
+/// <param name="Reason">Why.</param>
+public sealed record RetriedEvent(string? Reason) : InterventionEvent(Reason)
+{
+    /// <inheritdoc />
+    public override WorkflowEventType Type => WorkflowEventType.Retried;
+}
+
+/// <summary>An operator skipped the failed step.</summary>
+/// <param name="Reason">Why.</param>
+/// <param name="Details">Which step was skipped, and where the instance went on.</param>
+public sealed record SkippedEvent(string? Reason, SkippedStep? Details) : InterventionEvent(Reason)
+{
+    /// <inheritdoc />
+    public override WorkflowEventType Type => WorkflowEventType.Skipped;
+}
+
+/// <summary>What a skip did.</summary>
+/// <param name="Skipped">The step skipped.</param>
+/// <param name="Next">The step gone on with.</param>
+public sealed record SkippedStep(string? Skipped, string? Next);
+
+/// <summary>An operator went back to a checkpoint.</summary>
+/// <param name="ToSequence">The checkpoint's sequence.</param>
+/// <param name="Edited">Whether the state was edited.</param>
+/// <param name="Reason">Why.</param>
+public sealed record RewoundEvent(long ToSequence, bool Edited, string? Reason) : InterventionEvent(Reason)
+{
+    /// <inheritdoc />
+    public override WorkflowEventType Type => WorkflowEventType.Rewound;
+}
+
+/// <summary>An operator forked a new instance from a checkpoint (recorded in both).</summary>
+/// <param name="Parent">The instance forked from.</param>
+/// <param name="Fork">The new instance.</param>
+/// <param name="FromSequence">The checkpoint's sequence.</param>
+/// <param name="Edited">Whether the state was edited.</param>
+/// <param name="Reason">Why.</param>
+public sealed record ForkedEvent(Guid Parent, Guid Fork, long FromSequence, bool Edited, string? Reason) : InterventionEvent(Reason)
+{
+    /// <inheritdoc />
+    public override WorkflowEventType Type => WorkflowEventType.Forked;
+}
+
+/// <summary>An operator gave a task of the instance to someone else.</summary>
+/// <param name="TaskId">The task.</param>
+/// <param name="From">Whom it was routed to.</param>
+/// <param name="To">Whom it goes to now.</param>
+/// <param name="Reason">Why.</param>
+public sealed record TaskReassignedEvent(Guid TaskId, RoutedFrom? From, RoutedTo? To, string? Reason) : InterventionEvent(Reason)
+{
+    /// <inheritdoc />
+    public override WorkflowEventType Type => WorkflowEventType.TaskReassigned;
+}
+
+/// <summary>A task's routing before a reassignment.</summary>
+/// <param name="Assignee">The person.</param>
+/// <param name="CandidateGroup">The queue.</param>
+public sealed record RoutedFrom(string? Assignee, string? CandidateGroup);
+
+/// <summary>A task's routing after a reassignment.</summary>
+/// <param name="Assignee">The person.</param>
+/// <param name="Group">The queue.</param>
+public sealed record RoutedTo(string? Assignee, string? Group);
