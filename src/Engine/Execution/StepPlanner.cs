@@ -111,7 +111,7 @@ internal sealed class StepPlanner(TimeProvider clock, IOptions<EngineOptions> op
         };
         var moved = Touch(row, now) with { StepAttempt = attempt, Error = message, LastSequence = sequence };
         var timers = new List<PlannedTimer>();
-        if (attempt < step.Retry.MaxAttempts && error is not Tools.CallNotRecordableException)
+        if (attempt < step.Retry.MaxAttempts && error is not (Tools.CallNotRecordableException or Models.PromptRefusedException))
         {
             var due = now + step.Retry.DelayBefore(attempt + 1, Random.Shared);
             moved = moved with { RunnableAt = due, LeaseOwner = null, LeaseUntil = null };
