@@ -80,6 +80,22 @@ public sealed class ModelCostTests(ProviderDatabases databases) : IClassFixture<
         }
     }
 
+    [Theory]
+    [InlineData("Models:Catalog:gpt-4o:InputPerMillion", "-0.5", "Models:Catalog:gpt-4o: a price cannot be negative.")]
+    [InlineData("Models:Catalog:gpt-4o:ContextWindow", "0", "Models:Catalog:gpt-4o: ContextWindow must be more than zero.")]
+    [InlineData("Models:Catalog:gpt-4o:Encoding", "p50k_base", "Models:Catalog:gpt-4o: Encoding 'p50k_base' is not one of o200k_base, cl100k_base.")]
+    [InlineData("Rates:Tools:pay:RequestsPerMinute", "0", "Rates:Tools:pay:RequestsPerMinute must be more than zero.")]
+    [InlineData("Costs:Currency", "euro", "Costs:Currency must be an ISO 4217 code of three capital letters, e.g. EUR.")]
+    public async Task Settings_WithABadPriceWindowRateOrCurrency_StopTheStartWithTheReason(string key, string value, string message)
+    {
+        var database = await databases.GetAsync(DatabaseProvider.Sqlite);
+
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => EngineHost.StartAsync(database, settings: new Dictionary<string, string?> { [key] = value }));
+
+        Assert.Contains(message, error.Message);
+    }
+
     [Fact]
     public void Money_IsWrittenAsPeopleReadIt()
     {
