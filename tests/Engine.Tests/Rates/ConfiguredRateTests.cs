@@ -77,4 +77,39 @@ public sealed class ConfiguredRateTests(ProviderDatabases databases) : IClassFix
         Assert.Contains("60 tokens a minute", limited.Reason);
         Assert.Equal(1, model.Calls);
     }
+
+    [Fact]
+    public async Task ToolRequestsPerMinute_RefuseTheCallPastThem_BeforeTheToolIsCalled()
+    {
+        var database = await databases.GetAsync(DatabaseProvider.Sqlite);
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 4, 16, 30, 59, TimeSpan.Zero));
+        var tool = new CountingTool();
+        await using var engine = await EngineHost.StartAsync(database, e => e.Services.AddSingleton<Tools.IWorkflowTool>(tool),
+            new Dictionary<string, string?> { [$"Rates:Tools:{CountingTool.ToolName}:RequestsPerMinute"] = "1" },
+            s => s.AddSingleton<TimeProvider>(clock));
+        var calls = await CallTestSupport.StepCallsAsync(engine, database, Cancel);
+
+        await calls.CallToolAsync(CountingTool.ToolName, System.Text.Json.JsonSerializer.SerializeToElement(new { n = 1 }));
+        var limited = await Assert.ThrowsAsync<RateLimitedException>(() => calls.CallToolAsync(CountingTool.ToolName, System.Text.Json.JsonSerializer.SerializeToElement(new { n = 2 })));
+
+        Assert.Equal(new DateTimeOffset(2026, 12, 4, 16, 31, 0, TimeSpan.Zero), limited.Until);
+        Assert.Equal($"tool {CountingTool.ToolName}", limited.Resource);
+        Assert.Equal(1, tool.Calls);
+    }
+
+    /// <summary>A tool that answers and counts the calls that reach it.</summary>
+    public sealed class CountingTool : Tools.IWorkflowTool
+    {
+        public const string ToolName = "counted";
+
+        public int Calls;
+
+        public string Name => ToolName;
+
+        public Task<System.Text.Json.JsonElement> InvokeAsync(Tools.ToolCall call, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref Calls);
+            return Task.FromResult(System.Text.Json.JsonSerializer.SerializeToElement(new { ok = true }));
+        }
+    }
 }
