@@ -1,4 +1,5 @@
 using ApprovalPortal.Data.Audit;
+using ApprovalPortal.Data.Costs;
 using ApprovalPortal.Data.Dashboard;
 using ApprovalPortal.Data.Identity;
 using ApprovalPortal.Data.Incidents;
@@ -42,6 +43,9 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<DashboardQueueFact> DashboardQueueFacts => Set<DashboardQueueFact>();
     public DbSet<DashboardToolFact> DashboardToolFacts => Set<DashboardToolFact>();
     public DbSet<DashboardCompletionFact> DashboardCompletionFacts => Set<DashboardCompletionFact>();
+    public DbSet<DashboardCostFact> DashboardCostFacts => Set<DashboardCostFact>();
+    public DbSet<ModelPrice> ModelPrices => Set<ModelPrice>();
+    public DbSet<RateWindow> RateWindows => Set<RateWindow>();
 
     /// <summary>The Data Protection key ring every node shares (cookies, antiforgery tokens).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

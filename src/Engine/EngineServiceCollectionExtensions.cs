@@ -2,6 +2,7 @@ using ApprovalPortal.Data;
 using ApprovalPortal.Data.Providers;
 using ApprovalPortal.Engine.Changes;
 using ApprovalPortal.Engine.Client;
+using ApprovalPortal.Engine.Costs;
 using ApprovalPortal.Engine.Definitions;
 using ApprovalPortal.Engine.Execution;
 using ApprovalPortal.Engine.Gates;
@@ -10,6 +11,7 @@ using ApprovalPortal.Engine.Interventions;
 using ApprovalPortal.Engine.Models;
 using ApprovalPortal.Engine.Notifications;
 using ApprovalPortal.Engine.Jobs;
+using ApprovalPortal.Engine.Rates;
 using ApprovalPortal.Engine.Scheduling;
 using ApprovalPortal.Engine.Storage;
 using ApprovalPortal.Engine.Tools;
@@ -42,6 +44,7 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(sp => CreateChatClient(sp.GetRequiredService<IOptions<ModelOptions>>().Value));
+        AddCallLimits(services);
         services.AddSingleton<EngineDiagnostics>();
         services.AddSingleton<InstanceWatch>();
         services.AddSingleton<EngineNotifications>();
@@ -64,7 +67,8 @@ public static class EngineServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<EngineDiagnostics>(),
             new ResiliencePipelineBuilder { TimeProvider = sp.GetRequiredService<TimeProvider>() }
-                .AddTimeout(sp.GetRequiredService<IOptions<EngineOptions>>().Value.ModelCallTimeout).Build()));
+                .AddTimeout(sp.GetRequiredService<IOptions<EngineOptions>>().Value.ModelCallTimeout).Build(),
+            sp.GetRequiredService<CallLimits>()));
         services.AddSingleton<EscalationPolicies>();
         services.AddSingleton<Escalations>();
         services.AddSingleton<LeaseKeeper>();
@@ -96,12 +100,27 @@ public static class EngineServiceCollectionExtensions
         return new EngineBuilder(services);
     }
 
-    /// <summary>The offline model, or an OpenAI-compatible endpoint when one is configured.</summary>
+    /// <summary>Prices, costs, the context window and the rates of model and tool calls.</summary>
+    private static void AddCallLimits(IServiceCollection services)
+    {
+        services.AddOptions<CostOptions>().BindConfiguration(CostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RateOptions>().BindConfiguration(RateOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ModelPrices>();
+        services.AddSingleton<ModelSpend>();
+        services.AddSingleton<PromptTokens>();
+        services.TryAddSingleton<IRateCounter>(sp => new DatabaseRateCounter(sp.GetRequiredService<SqlDialect>(),
+            sp.GetRequiredService<PortalConnection>().Provider, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<CallLimits>();
+    }
+
+    /// <summary>The offline model, or an OpenAI-compatible endpoint when one is configured. The client's own retries are off:
+    /// a refusal for rate (429) reaches the engine at once, which waits for the time it names instead of a thread sleeping.</summary>
     private static IChatClient CreateChatClient(ModelOptions models) =>
         string.IsNullOrWhiteSpace(models.Endpoint)
             ? new OfflineChatClient()
             : new OpenAI.Chat.ChatClient(models.Model, new System.ClientModel.ApiKeyCredential(models.ApiKey ?? "none"),
-                new OpenAI.OpenAIClientOptions { Endpoint = new Uri(models.Endpoint) }).AsIChatClient();
+                new OpenAI.OpenAIClientOptions { Endpoint = new Uri(models.Endpoint), RetryPolicy = new System.ClientModel.Primitives.ClientRetryPolicy(maxRetries: 0) })
+                .AsIChatClient();
 
     private static void AddJobs(IServiceCollection services, EngineOptions options)
     {

@@ -1,4 +1,5 @@
 using ApprovalPortal.Data.Audit;
+using ApprovalPortal.Data.Costs;
 using ApprovalPortal.Data.Dashboard;
 using ApprovalPortal.Data.Identity;
 using ApprovalPortal.Data.Incidents;
@@ -117,6 +118,8 @@ internal static class SampleEntities
                 IdempotencyKey = $"{instance.Id}:propose:1", InstanceId = instance.Id, StepName = "propose", Ordinal = 1, Model = "offline-1",
                 PromptJson = """[{"role":"user","text":"Review claim 4711"}]""", ResponseJson = """{"text":"approve"}""", Error = "none",
                 Status = InvocationStatus.Failed, InputTokens = 321, OutputTokens = 54, StartedAt = At(3), DurationMs = 7.5,
+                // Ten decimal places survive on every provider (SQLite keeps decimals as text).
+                DefinitionName = definition.Name, Cost = 1234.0000012345m, CostCurrency = "EUR",
             },
             new Incident
             {
@@ -160,6 +163,13 @@ internal static class SampleEntities
             },
             new DashboardToolFact { HourStart = hour, AgentKind = DashboardAgentKind.ApiClient, Agent = apiClient.Id.ToString(), Tool = "review", Unchanged = 5, Edited = 2, Rejected = 1 },
             new DashboardCompletionFact { HourStart = hour, Definition = definition.Name, Completed = 4 },
+            new DashboardCostFact
+            {
+                HourStart = hour, Definition = definition.Name, Model = "gpt-4o", Currency = "EUR", Calls = 9, InputTokens = 12_000, OutputTokens = 900,
+                Cost = 0.0390000001m,
+            },
+            new ModelPrice { Model = "gpt-4o-" + Guid.NewGuid().ToString("N"), InputPerMillion = 2.5m, OutputPerMillion = 10.0000000001m, ChangedBy = "ada", ChangedAt = At(14) },
+            new RateWindow { Resource = "model:" + Guid.NewGuid().ToString("N"), WindowStart = At(15), Requests = 3, Tokens = 4500 },
         ];
     }
 

@@ -60,6 +60,53 @@ namespace ApprovalPortal.Migrations.Postgres.Migrations
                     b.ToTable("AuditEntries");
                 });
 
+            modelBuilder.Entity("ApprovalPortal.Data.Costs.ModelPrice", b =>
+                {
+                    b.Property<string>("Model")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("ChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<decimal>("InputPerMillion")
+                        .HasPrecision(20, 10)
+                        .HasColumnType("numeric(20,10)");
+
+                    b.Property<decimal>("OutputPerMillion")
+                        .HasPrecision(20, 10)
+                        .HasColumnType("numeric(20,10)");
+
+                    b.HasKey("Model");
+
+                    b.ToTable("ModelPrices");
+                });
+
+            modelBuilder.Entity("ApprovalPortal.Data.Costs.RateWindow", b =>
+                {
+                    b.Property<string>("Resource")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("WindowStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Tokens")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Resource", "WindowStart");
+
+                    b.ToTable("RateWindows");
+                });
+
             modelBuilder.Entity("ApprovalPortal.Data.Dashboard.DashboardCompletionFact", b =>
                 {
                     b.Property<DateTime>("HourStart")
@@ -75,6 +122,41 @@ namespace ApprovalPortal.Migrations.Postgres.Migrations
                     b.HasKey("HourStart", "Definition");
 
                     b.ToTable("DashboardCompletionFacts");
+                });
+
+            modelBuilder.Entity("ApprovalPortal.Data.Dashboard.DashboardCostFact", b =>
+                {
+                    b.Property<DateTime>("HourStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Definition")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<long>("Calls")
+                        .HasColumnType("bigint");
+
+                    b.Property<decimal>("Cost")
+                        .HasPrecision(20, 10)
+                        .HasColumnType("numeric(20,10)");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("HourStart", "Definition", "Model", "Currency");
+
+                    b.ToTable("DashboardCostFacts");
                 });
 
             modelBuilder.Entity("ApprovalPortal.Data.Dashboard.DashboardHour", b =>
@@ -542,6 +624,18 @@ namespace ApprovalPortal.Migrations.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<decimal?>("Cost")
+                        .HasPrecision(20, 10)
+                        .HasColumnType("numeric(20,10)");
+
+                    b.Property<string>("CostCurrency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<string>("DefinitionName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<double>("DurationMs")
                         .HasColumnType("double precision");
 
@@ -593,6 +687,10 @@ namespace ApprovalPortal.Migrations.Postgres.Migrations
 
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
+
+                    b.HasIndex("StartedAt");
+
+                    b.HasIndex("DefinitionName", "StartedAt");
 
                     b.HasIndex("InstanceId", "StepName");
 
@@ -1274,6 +1372,15 @@ namespace ApprovalPortal.Migrations.Postgres.Migrations
                 });
 
             modelBuilder.Entity("ApprovalPortal.Data.Dashboard.DashboardCompletionFact", b =>
+                {
+                    b.HasOne("ApprovalPortal.Data.Dashboard.DashboardHour", null)
+                        .WithMany()
+                        .HasForeignKey("HourStart")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ApprovalPortal.Data.Dashboard.DashboardCostFact", b =>
                 {
                     b.HasOne("ApprovalPortal.Data.Dashboard.DashboardHour", null)
                         .WithMany()

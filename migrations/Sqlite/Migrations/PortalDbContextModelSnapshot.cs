@@ -53,6 +53,53 @@ namespace ApprovalPortal.Migrations.Sqlite.Migrations
                     b.ToTable("AuditEntries");
                 });
 
+            modelBuilder.Entity("ApprovalPortal.Data.Costs.ModelPrice", b =>
+                {
+                    b.Property<string>("Model")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ChangedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("InputPerMillion")
+                        .HasPrecision(20, 10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("OutputPerMillion")
+                        .HasPrecision(20, 10)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Model");
+
+                    b.ToTable("ModelPrices");
+                });
+
+            modelBuilder.Entity("ApprovalPortal.Data.Costs.RateWindow", b =>
+                {
+                    b.Property<string>("Resource")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("WindowStart")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Tokens")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Resource", "WindowStart");
+
+                    b.ToTable("RateWindows");
+                });
+
             modelBuilder.Entity("ApprovalPortal.Data.Dashboard.DashboardCompletionFact", b =>
                 {
                     b.Property<DateTime>("HourStart")
@@ -68,6 +115,41 @@ namespace ApprovalPortal.Migrations.Sqlite.Migrations
                     b.HasKey("HourStart", "Definition");
 
                     b.ToTable("DashboardCompletionFacts");
+                });
+
+            modelBuilder.Entity("ApprovalPortal.Data.Dashboard.DashboardCostFact", b =>
+                {
+                    b.Property<DateTime>("HourStart")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Definition")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Calls")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("Cost")
+                        .HasPrecision(20, 10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("HourStart", "Definition", "Model", "Currency");
+
+                    b.ToTable("DashboardCostFacts");
                 });
 
             modelBuilder.Entity("ApprovalPortal.Data.Dashboard.DashboardHour", b =>
@@ -531,6 +613,18 @@ namespace ApprovalPortal.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<decimal?>("Cost")
+                        .HasPrecision(20, 10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CostCurrency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DefinitionName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<double>("DurationMs")
                         .HasColumnType("REAL");
 
@@ -582,6 +676,10 @@ namespace ApprovalPortal.Migrations.Sqlite.Migrations
 
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
+
+                    b.HasIndex("StartedAt");
+
+                    b.HasIndex("DefinitionName", "StartedAt");
 
                     b.HasIndex("InstanceId", "StepName");
 
@@ -1253,6 +1351,15 @@ namespace ApprovalPortal.Migrations.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("ApprovalPortal.Data.Dashboard.DashboardCompletionFact", b =>
+                {
+                    b.HasOne("ApprovalPortal.Data.Dashboard.DashboardHour", null)
+                        .WithMany()
+                        .HasForeignKey("HourStart")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ApprovalPortal.Data.Dashboard.DashboardCostFact", b =>
                 {
                     b.HasOne("ApprovalPortal.Data.Dashboard.DashboardHour", null)
                         .WithMany()

@@ -44,3 +44,16 @@ internal sealed class DashboardCompletionFactConfiguration : IEntityTypeConfigur
         b.HasOne<DashboardHour>().WithMany().HasForeignKey(f => f.HourStart).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class DashboardCostFactConfiguration : IEntityTypeConfiguration<DashboardCostFact>
+{
+    public void Configure(EntityTypeBuilder<DashboardCostFact> b)
+    {
+        b.HasKey(f => new { f.HourStart, f.Definition, f.Model, f.Currency });
+        b.Property(f => f.Definition).HasMaxLength(Lengths.Name);
+        b.Property(f => f.Model).HasMaxLength(Lengths.Name);
+        b.Property(f => f.Currency).HasMaxLength(3);
+        b.Property(f => f.Cost).HasPrecision(Costs.CostPrecision.Digits, Costs.CostPrecision.Scale);
+        b.HasOne<DashboardHour>().WithMany().HasForeignKey(f => f.HourStart).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,4 +1,5 @@
 using ApprovalPortal.Data.Incidents;
+using ApprovalPortal.Data.Costs;
 using ApprovalPortal.Data.Invocations;
 using ApprovalPortal.Data.Outbox;
 using ApprovalPortal.Data.Workflows;
@@ -31,6 +32,13 @@ internal sealed class ModelInvocationConfiguration : IEntityTypeConfiguration<Mo
         b.HasOne<WorkflowInstance>().WithMany().HasForeignKey(m => m.InstanceId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(m => m.IdempotencyKey).IsUnique();
         b.HasIndex(m => new { m.InstanceId, m.StepName });
+        b.Property(m => m.DefinitionName).HasMaxLength(Lengths.Name);
+        b.Property(m => m.Cost).HasPrecision(CostPrecision.Digits, CostPrecision.Scale);
+        b.Property(m => m.CostCurrency).HasMaxLength(3);
+        // Spend of a definition on a day (the budget check) is one range of this index; the instance's spend uses the one above.
+        b.HasIndex(m => new { m.DefinitionName, m.StartedAt });
+        // The dashboard's raw windows and the roll-up read calls by time.
+        b.HasIndex(m => m.StartedAt);
     }
 }
 

@@ -89,7 +89,7 @@ internal sealed class StepPlanner(TimeProvider clock, InstanceChanges changes)
         var change = changes.OfStep(row, now);
         change.Append(new StepFailedEvent(message, attempt, step.Retry.MaxAttempts), step.Name, Engine, elapsed.TotalMilliseconds);
         change.Set(r => r with { StepAttempt = attempt, Error = message });
-        if (attempt < step.Retry.MaxAttempts && error is not Tools.CallNotRecordableException)
+        if (attempt < step.Retry.MaxAttempts && error is not (Tools.CallNotRecordableException or Models.PromptRefusedException))
         {
             var due = now + step.Retry.DelayBefore(attempt + 1, Random.Shared);
             change.Set(r => r with { RunnableAt = due, LeaseOwner = null, LeaseUntil = null });

@@ -18,9 +18,23 @@ public sealed class ModelOptions : IValidatableObject
     /// <summary>The model to ask. Required with an endpoint.</summary>
     public string? Model { get; set; }
 
+    /// <summary>What the portal knows of each model, by the model id the provider reports (prices, context window,
+    /// encoding, rate limits), e.g. <c>Models:Catalog:gpt-4o:InputPerMillion</c>. Default none.</summary>
+    public Dictionary<string, ModelSettings> Catalog { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The settings of <paramref name="model"/>, or empty ones.</summary>
+    public ModelSettings For(string model) => Catalog.GetValueOrDefault(model) ?? ModelSettings.None;
+
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        foreach (var (model, settings) in Catalog)
+        {
+            foreach (var problem in settings.Problems())
+            {
+                yield return new ValidationResult($"Models:Catalog:{model}: {problem}", [nameof(Catalog)]);
+            }
+        }
         if (string.IsNullOrWhiteSpace(Endpoint))
         {
             yield break;

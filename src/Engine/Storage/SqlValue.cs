@@ -25,6 +25,9 @@ internal readonly record struct SqlValue(object? Value, SqlValueKind Kind)
 
     public static SqlValue Number(double? value) => new(value, SqlValueKind.Number);
 
+    /// <summary>An exact amount (money): every provider binds a decimal as EF Core stores it (SQLite as text).</summary>
+    public static SqlValue Decimal(decimal? value) => new(value, SqlValueKind.Number);
+
     /// <summary>Enums are stored by name (see PortalDbContext).</summary>
     public static SqlValue Enum<T>(T? value) where T : struct, System.Enum => new(value?.ToString(), SqlValueKind.Text);
 }

@@ -128,18 +128,21 @@ internal static partial class Statements
             new("resultJson", SqlValue.Json(resultJson)), new("startedAt", SqlValue.Time(startedAt)), new("durationMs", SqlValue.Number(durationMs)),
         ]);
 
+    /// <summary>A model call with its cost; the instance's definition is copied onto it for the spend per definition and day.</summary>
     public static SqlStatement InsertModelInvocation(string key, Guid instanceId, string step, int ordinal, string model, string promptJson,
-        string? responseJson, long? inputTokens, long? outputTokens, DateTime startedAt, double durationMs) => new(
+        string? responseJson, long? inputTokens, long? outputTokens, DateTime startedAt, double durationMs, decimal? cost, string? costCurrency) => new(
         """
         INSERT INTO "ModelInvocations" ("IdempotencyKey", "InstanceId", "StepName", "Ordinal", "Model", "PromptJson", "ResponseJson",
-            "Error", "Status", "InputTokens", "OutputTokens", "StartedAt", "DurationMs")
-        VALUES (@key, @instanceId, @step, @ordinal, @model, @promptJson, @responseJson, NULL, 'Succeeded', @inputTokens, @outputTokens, @startedAt, @durationMs)
+            "Error", "Status", "InputTokens", "OutputTokens", "StartedAt", "DurationMs", "Cost", "CostCurrency", "DefinitionName")
+        VALUES (@key, @instanceId, @step, @ordinal, @model, @promptJson, @responseJson, NULL, 'Succeeded', @inputTokens, @outputTokens, @startedAt, @durationMs,
+            @cost, @costCurrency, (SELECT "DefinitionName" FROM "WorkflowInstances" WHERE "Id" = @instanceId))
         """,
         [
             new("key", SqlValue.Text(key)), new("instanceId", SqlValue.Id(instanceId)), new("step", SqlValue.Text(step)),
             new("ordinal", SqlValue.Int(ordinal)), new("model", SqlValue.Text(model)), new("promptJson", SqlValue.Json(promptJson)),
             new("responseJson", SqlValue.Json(responseJson)), new("inputTokens", SqlValue.Int(inputTokens)),
             new("outputTokens", SqlValue.Int(outputTokens)), new("startedAt", SqlValue.Time(startedAt)), new("durationMs", SqlValue.Number(durationMs)),
+            new("cost", SqlValue.Decimal(cost)), new("costCurrency", SqlValue.Text(costCurrency)),
         ]);
 
     public static SqlStatement InsertIncident(Guid id, Guid instanceId, string step, string error, int attempts, DateTime at) => new(

@@ -21,12 +21,24 @@ internal sealed class RecordingChatClient(IChatClient inner, StepCalls calls) : 
         {
             return JsonSerializer.Deserialize<ChatResponse>(recorded, ReadOptions)!;
         }
+        var asked = options?.ModelId ?? InnerClient.GetService<ChatClientMetadata>()?.DefaultModelId ?? "unknown";
+        // Before anything is sent: a prompt over the context window, or a call past the model's configured rate, is refused here.
+        var admitted = await calls.Limits.AdmitModelCallAsync(asked, prompt, options, cancellationToken);
         await calls.BeforeExternalCallAsync();
         var started = calls.Clock.GetUtcNow().UtcDateTime;
         var watch = Stopwatch.StartNew();
-        var response = await calls.ModelCalls.ExecuteAsync(
-            async ct => await base.GetResponseAsync(prompt, options, ct).WaitAsync(ct), cancellationToken);
-        var model = response.ModelId ?? options?.ModelId ?? InnerClient.GetService<ChatClientMetadata>()?.DefaultModelId ?? "unknown";
+        ChatResponse response;
+        try
+        {
+            response = await calls.ModelCalls.ExecuteAsync(
+                async ct => await base.GetResponseAsync(prompt, options, ct).WaitAsync(ct), cancellationToken);
+        }
+        catch (Exception error) when (calls.Limits.RefusedForRate(error, "model " + asked) is { } limited && !ReferenceEquals(limited, error))
+        {
+            throw limited;
+        }
+        var model = response.ModelId ?? asked;
+        await calls.Limits.CountAnswerAsync(admitted, response.Usage?.OutputTokenCount);
         var commit = await calls.RecordModelAsync(key, model, promptJson,
             JsonSerializer.Serialize(response, AIJsonUtilities.DefaultOptions),
             response.Usage?.InputTokenCount, response.Usage?.OutputTokenCount, started, watch.Elapsed.TotalMilliseconds);

@@ -77,12 +77,22 @@ internal sealed class StepCalls
         {
             throw new InvalidOperationException($"No tool named '{toolName}' is registered.");
         }
+        await _services.Limits.AdmitToolCallAsync(toolName, Cancellation);
         await BeforeExternalCallAsync();
         var started = _services.Clock.GetUtcNow().UtcDateTime;
         var watch = Stopwatch.StartNew();
-        var result = await _services.Breakers.For(toolName).ExecuteAsync(
-            // WaitAsync: a tool that ignores its token still cannot hold the step past the timeout.
-            async ct => await tool.InvokeAsync(new ToolCall(key, InstanceId, Step, arguments), ct).WaitAsync(ct), Cancellation);
+        var result = await _services.Breakers.For(toolName).ExecuteAsync(async ct =>
+        {
+            try
+            {
+                // WaitAsync: a tool that ignores its token still cannot hold the step past the timeout.
+                return await tool.InvokeAsync(new ToolCall(key, InstanceId, Step, arguments), ct).WaitAsync(ct);
+            }
+            catch (Exception error) when (_services.Limits.RefusedForRate(error, "tool " + toolName) is { } limited && !ReferenceEquals(limited, error))
+            {
+                throw limited;
+            }
+        }, Cancellation);
         _services.Diagnostics.ToolCalled(key);
         var resultJson = result.GetRawText();
         var commit = await _services.Committer.CommitAsync(
@@ -126,12 +136,20 @@ internal sealed class StepCalls
 
     public int ModelOrdinal => _modelOrdinal;
 
-    public Task<CommitResult> RecordModelAsync(string key, string model, string promptJson, string responseJson, long? inputTokens,
-        long? outputTokens, DateTime startedAt, double durationMs) =>
-        _services.Committer.CommitAsync(
+    public async Task<CommitResult> RecordModelAsync(string key, string model, string promptJson, string responseJson, long? inputTokens,
+        long? outputTokens, DateTime startedAt, double durationMs)
+    {
+        // The cost is the engine's: computed at the price in force when the call is recorded, and stored with it.
+        var (cost, currency) = await _services.Limits.CostAsync(model, inputTokens, outputTokens, Cancellation);
+        return await _services.Committer.CommitAsync(
         [
-            Statements.InsertModelInvocation(key, InstanceId, Step, _modelOrdinal, model, promptJson, responseJson, inputTokens, outputTokens, startedAt, durationMs),
+            Statements.InsertModelInvocation(key, InstanceId, Step, _modelOrdinal, model, promptJson, responseJson, inputTokens, outputTokens, startedAt,
+                durationMs, cost, currency),
         ]);
+    }
+
+    /// <summary>The checks and counts around every model and tool call (context window, rates, cost).</summary>
+    public CallLimits Limits => _services.Limits;
 
     public TimeProvider Clock => _services.Clock;
 
@@ -172,7 +190,8 @@ internal sealed record CallServices(
     IChatClient ChatClient,
     TimeProvider Clock,
     EngineDiagnostics Diagnostics,
-    Polly.ResiliencePipeline ModelCalls);
+    Polly.ResiliencePipeline ModelCalls,
+    CallLimits Limits);
 
 /// <summary>A call's result could not be stored for good (the database refuses it): trying the step again would call
 /// again and fail again, so the step opens an incident at once.</summary>

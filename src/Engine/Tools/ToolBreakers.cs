@@ -37,6 +37,8 @@ public sealed class ToolBreakers(TimeProvider clock)
                 SamplingDuration = TimeSpan.FromSeconds(30),
                 BreakDuration = BreakDuration,
                 StateProvider = state,
+                // A refusal for rate says the tool is busy, not broken: it must not open the breaker.
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not (Rates.RateLimitedException or OperationCanceledException)),
             })
             .AddTimeout(CallTimeout)
             .Build();

@@ -10,7 +10,7 @@ public static class DashboardExport
     public const string Path = "/dashboard/export";
 
     /// <summary>The widgets that can be exported.</summary>
-    public static readonly IReadOnlyList<string> Widgets = ["backlog", "throughput-hourly", "throughput-daily", "decision-times", "sla", "agents", "instances"];
+    public static readonly IReadOnlyList<string> Widgets = ["backlog", "throughput-hourly", "throughput-daily", "decision-times", "sla", "agents", "costs-agents", "costs-models", "instances"];
 
     public static IEndpointRouteBuilder MapDashboardExport(this IEndpointRouteBuilder app)
     {

@@ -18,6 +18,7 @@ public static class DashboardServiceCollectionExtensions
         services.TryAddSingleton<SlaQuery>();
         services.TryAddSingleton<AgentQualityQuery>();
         services.TryAddSingleton<InstanceStatusQuery>();
+        services.TryAddSingleton<CostQuery>();
         services.TryAddSingleton<DashboardRollup>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DashboardRollupWorker>());
         return services;

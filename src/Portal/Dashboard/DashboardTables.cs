@@ -32,6 +32,11 @@ public static class DashboardTables
                         "rejected_share", "latest_considered", "latest_unchanged", "lighter_policy_suggested"],
                     agents.Select(r => Row(r.AgentKind.ToString(), r.Agent, r.Tool, r.Decided, r.Unchanged, r.Edited, r.Rejected, r.UnchangedShare, r.EditedShare,
                         r.RejectedShare, r.Latest.Considered, r.Latest.Unchanged, r.Latest.Suggested ? "yes" : "no")));
+            case "costs-agents" or "costs-models":
+                var costs = await Get<CostQuery>().GetAsync(range, ct);
+                return DashboardCsv.Write([widget == "costs-agents" ? "agent" : "model", "calls", "input_tokens", "output_tokens", "cost", "currency", "unpriced_calls"],
+                    (widget == "costs-agents" ? costs.PerAgent : costs.PerModel)
+                    .Select(r => Row(r.Name, r.Calls, r.InputTokens, r.OutputTokens, r.Cost?.Amount, r.Cost?.Currency, r.Unpriced)));
             case "instances":
                 var instances = await Get<InstanceStatusQuery>().GetAsync(ct);
                 return DashboardCsv.Write(["status", "instances"], instances.Select(r => Row(r.Status.ToString(), r.Instances)));

@@ -32,6 +32,10 @@ public static class AdminAudit
     public const string PolicyChanged = "escalation-policy.changed";
     /// <summary>An escalation policy was deleted.</summary>
     public const string PolicyDeleted = "escalation-policy.deleted";
+    /// <summary>A model's price was set.</summary>
+    public const string ModelPriceSet = "model-price.set";
+    /// <summary>A model's price set by an admin was removed (the settings' price applies again).</summary>
+    public const string ModelPriceReset = "model-price.reset";
 
     /// <summary>The row for one change.</summary>
     public static AuditEntry Entry(string admin, string action, string subject, object details, DateTime at) => new()

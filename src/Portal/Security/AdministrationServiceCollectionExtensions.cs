@@ -15,6 +15,7 @@ public static class AdministrationServiceCollectionExtensions
         services.AddSingleton<UserAdministration>();
         services.AddSingleton<QueueAdministration>();
         services.AddSingleton<EscalationPolicyAdministration>();
+        services.AddSingleton<Costs.ModelPriceAdministration>();
         return services;
     }
 }

@@ -47,6 +47,27 @@ public sealed class InstancePageTests : IAsyncLifetime
         Assert.Contains("data-event=\"StepCompleted\"", html);
     }
 
+    [Fact]
+    public async Task InstanceWithModelCalls_ShowsTheirTokensAndTotalCostAsMoney()
+    {
+        var id = await SeedAsync("retired-flow", "first", (WorkflowEventType.StepCompleted, "first", """{"next":"second"}"""));
+        await using (var db = await _portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Cancel))
+        {
+            ApprovalPortal.Data.Invocations.ModelInvocation Call(int ordinal, long input, long output, decimal? cost) => new()
+            {
+                IdempotencyKey = $"{id:N}:first:0:model:{ordinal}", InstanceId = id, StepName = "first", Ordinal = ordinal, Model = "gpt-4o",
+                PromptJson = "[]", StartedAt = Day, InputTokens = input, OutputTokens = output, Cost = cost, CostCurrency = cost is null ? null : "EUR",
+            };
+            db.ModelInvocations.AddRange(Call(1, 1200, 300, 1.2345m), Call(2, 800, 100, 0.76m), Call(3, 10, 1, null));
+            await db.SaveChangesAsync(Cancel);
+        }
+        var olivia = await _portal.SignedInClientAsync("olivia.grant", Cancel);
+
+        var html = await olivia.GetStringAsync($"/workflows/{id}", Cancel);
+
+        Assert.Contains("3 model calls · 2,010 in / 401 out tokens · 1.99 EUR, 1 without a price", html);
+    }
+
     private async Task<Guid> SeedAsync(string definition, string currentStep, params (WorkflowEventType Type, string Step, string Data)[] events)
     {
         _ = _portal.Server;

@@ -13,7 +13,8 @@ internal enum FactKinds
     Queues = 1,
     Tools = 2,
     Completions = 4,
-    All = Queues | Tools | Completions,
+    Costs = 8,
+    All = Queues | Tools | Completions | Costs,
 }
 
 /// <summary>Facts per hour, from rolled-up hours, from raw rows, or both.</summary>
@@ -25,8 +26,11 @@ internal sealed class FactSet
 
     public List<DashboardCompletionFact> Completions { get; } = [];
 
+    public List<DashboardCostFact> Costs { get; } = [];
+
     public void Add(FactSet other)
     {
+        Costs.AddRange(other.Costs);
         Queues.AddRange(other.Queues);
         Tools.AddRange(other.Tools);
         Completions.AddRange(other.Completions);
@@ -40,6 +44,8 @@ internal sealed class FactSet
 /// when its escalation level is above zero; a proposal (an approve or edit-and-approve task) is rejected, edited
 /// (outcome EditedAndApproved, or under a quorum any reviewer's decision changed the payload) or approved unchanged;
 /// answers to questions are no proposals. An instance counts in the hour it completed.
+/// A model call counts in the hour it started, with the cost the engine recorded for it (calls without a price count
+/// their tokens, with an empty currency).
 /// </summary>
 internal static class DashboardFacts
 {
@@ -81,6 +87,20 @@ internal static class DashboardFacts
             facts.Completions.AddRange(completed
                 .GroupBy(i => (Hour: HourOf(i.CompletedAt), i.DefinitionName))
                 .Select(g => new DashboardCompletionFact { HourStart = g.Key.Hour, Definition = g.Key.DefinitionName, Completed = g.LongCount() }));
+        }
+        if (kinds.HasFlag(FactKinds.Costs))
+        {
+            var calls = await db.ModelInvocations.AsNoTracking()
+                .Where(m => m.StartedAt >= from && m.StartedAt < to)
+                .Select(m => new { m.StartedAt, m.DefinitionName, m.Model, m.CostCurrency, m.InputTokens, m.OutputTokens, m.Cost })
+                .ToListAsync(ct);
+            facts.Costs.AddRange(calls
+                .GroupBy(c => (Hour: HourOf(c.StartedAt), Definition: c.DefinitionName ?? "", c.Model, Currency: c.CostCurrency ?? ""))
+                .Select(g => new DashboardCostFact
+                {
+                    HourStart = g.Key.Hour, Definition = g.Key.Definition, Model = g.Key.Model, Currency = g.Key.Currency, Calls = g.LongCount(),
+                    InputTokens = g.Sum(c => c.InputTokens ?? 0), OutputTokens = g.Sum(c => c.OutputTokens ?? 0), Cost = g.Sum(c => c.Cost ?? 0),
+                }));
         }
         return facts;
     }

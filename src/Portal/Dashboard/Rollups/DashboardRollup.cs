@@ -8,7 +8,7 @@ namespace ApprovalPortal.Portal.Dashboard.Rollups;
 
 /// <summary>
 /// Rolls up closed hours: every hour that ended at least the grace ago (so commits in flight have landed), from the
-/// hour of the earliest decided task or completed instance, oldest first, that has no <see cref="DashboardHour"/>
+/// hour of the earliest decided task, completed instance or model call, oldest first, that has no <see cref="DashboardHour"/>
 /// marker yet. Each hour's facts and its marker are inserted in one transaction; an empty hour gets a marker only.
 /// Every node may run it: two nodes rolling the same hour both insert its marker, and the one that loses on the
 /// primary key leaves the hour to the other.
@@ -28,11 +28,13 @@ public sealed partial class DashboardRollup(IDbContextFactory<PortalDbContext> c
         {
             var decided = await db.HumanTasks.Where(t => t.DecidedAt != null).MinAsync(t => t.DecidedAt, ct);
             var completed = await db.WorkflowInstances.Where(i => i.Status == WorkflowStatus.Completed && i.CompletedAt != null).MinAsync(i => i.CompletedAt, ct);
-            if (decided is null && completed is null)
+            var called = await db.ModelInvocations.MinAsync(m => (DateTime?)m.StartedAt, ct);
+            var earliest = new[] { decided, completed, called }.Where(t => t is not null).Select(t => t!.Value).DefaultIfEmpty().Min();
+            if (earliest == default)
             {
                 return 0;
             }
-            var start = DashboardFacts.HourOf(decided is null ? completed!.Value : completed is null ? decided.Value : Min(decided.Value, completed.Value));
+            var start = DashboardFacts.HourOf(earliest);
             var markers = db.DashboardHours.Where(h => h.HourStart >= start && h.HourStart < end);
             // Most rounds find every closed hour rolled already: a count says so without reading the whole history's markers.
             if (start < end && await markers.CountAsync(ct) == (int)(end - start).TotalHours)
@@ -75,6 +77,7 @@ public sealed partial class DashboardRollup(IDbContextFactory<PortalDbContext> c
             db.DashboardQueueFacts.AddRange(facts.Queues);
             db.DashboardToolFacts.AddRange(facts.Tools);
             db.DashboardCompletionFacts.AddRange(facts.Completions);
+            db.DashboardCostFacts.AddRange(facts.Costs);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             return true;
@@ -96,8 +99,6 @@ public sealed partial class DashboardRollup(IDbContextFactory<PortalDbContext> c
         await using var db = await contexts.CreateDbContextAsync(ct);
         return await db.DashboardHours.AnyAsync(h => h.HourStart == hour, ct);
     }
-
-    private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "The dashboard hour {Hour:u} was rolled up by another node ({Reason})")]
     private partial void LogRolledElsewhere(DateTime hour, string reason);

@@ -29,6 +29,7 @@ public sealed partial class DashboardPage
     private IReadOnlyList<DecisionTimeRow> _times = [];
     private IReadOnlyList<SlaRow> _sla = [];
     private IReadOnlyList<ToolQualityRow> _agents = [];
+    private CostTotals _costs = new([], [], null);
     private List<ChartSeries<double>> _hourlySeries = [];
     private string[] _hourlyLabels = [];
     private List<ChartSeries<double>> _dailySeries = [];
@@ -45,6 +46,7 @@ public sealed partial class DashboardPage
     [Inject] private SlaQuery Sla { get; set; } = null!;
     [Inject] private AgentQualityQuery Agents { get; set; } = null!;
     [Inject] private InstanceStatusQuery Instances { get; set; } = null!;
+    [Inject] private CostQuery Costs { get; set; } = null!;
     [Inject] private LiveChanges Live { get; set; } = null!;
     [Inject] private TimeProvider Time { get; set; } = null!;
     [Inject] private IOptions<ManagerDashboardOptions> Settings { get; set; } = null!;
@@ -149,6 +151,7 @@ public sealed partial class DashboardPage
             _times = await DecisionTimes.GetAsync(range);
             _sla = await Sla.GetAsync(range);
             _agents = await Agents.GetAsync(range);
+            _costs = await Costs.GetAsync(range);
             BuildCharts();
             _refreshes++;
         }
