@@ -80,7 +80,8 @@ public static class EngineServiceCollectionExtensions
             sp.GetRequiredService<IDbContextFactory<PortalDbContext>>(), sp.GetRequiredService<DefinitionRegistry>(),
             sp.GetRequiredService<GroupCommitter>(), sp.GetRequiredService<StepPlanner>(), sp.GetRequiredService<WorkflowClient>(),
             sp.GetRequiredService<EngineNotifications>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IntegrationOutbox>(),
-            new DecisionAuthority(sp.GetRequiredService<IReviewerRights>())));
+            new DecisionAuthority(sp.GetRequiredService<IReviewerRights>(), sp.GetRequiredService<ClaimRule>())));
+        services.AddSingleton<ClaimRule>();
         services.TryAddSingleton<IReviewerRights, CallerTrustedReviewerRights>();
         services.AddSingleton(sp => new ExternalTasks(sp.GetRequiredService<EscalationPolicies>(), sp.GetRequiredService<GroupCommitter>(),
             sp.GetRequiredService<IJobScheduler>(), sp.GetRequiredService<EngineNotifications>(), sp.GetRequiredService<TimeProvider>(),
@@ -92,7 +93,7 @@ public static class EngineServiceCollectionExtensions
             sp.GetRequiredService<InstanceCommandRunner>(), sp.GetRequiredService<DefinitionRegistry>(), sp.GetRequiredService<StepPlanner>()));
         services.AddSingleton(sp => new Signals(sp.GetRequiredService<InstanceCommandRunner>(), sp.GetRequiredService<StepPlanner>()));
         services.AddSingleton(sp => new TaskCommands(sp.GetRequiredService<IDbContextFactory<PortalDbContext>>(), sp.GetRequiredService<GroupCommitter>(),
-            sp.GetRequiredService<EngineNotifications>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<EngineNotifications>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ClaimRule>()));
         services.AddHostedService<EngineStartup>();
 
         AddJobs(services, options);

@@ -71,6 +71,10 @@ public sealed class TaskDecisions
             {
                 return new DecisionResult.Refused(denied);
             }
+            if (_authority.ClaimRefusal(task, command) is { } claimed)
+            {
+                return claimed;
+            }
             var plan = Plan(task, instance is null ? null : InstanceRow.From(instance), command);
             var result = await _committer.CommitAsync(plan.Statements);
             if (result.Status == CommitStatus.Conflict)
