@@ -66,6 +66,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<EscalationPolicies>();
         services.AddSingleton<Escalations>();
         services.AddSingleton<LeaseKeeper>();
+        services.AddSingleton<ReadyQueue>();
         services.AddSingleton<InstanceRunner>();
         services.AddSingleton<LocalWork>();
         services.AddSingleton<Claimer>();

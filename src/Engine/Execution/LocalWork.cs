@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using ApprovalPortal.Engine.Scheduling;
 using ApprovalPortal.Engine.Storage;
 using Microsoft.Extensions.Logging;
@@ -26,7 +25,7 @@ internal sealed partial class LocalWork : IDisposable
     /// <summary>How often the watchdog looks at the run job.</summary>
     internal static readonly TimeSpan WatchdogPeriod = TimeSpan.FromSeconds(2);
 
-    private readonly Channel<InstanceRow> _ready = Channel.CreateUnbounded<InstanceRow>();
+    private readonly ReadyQueue _ready;
     private readonly Lock _gate = new();
     private readonly IJobScheduler _scheduler;
     private readonly InstanceRunner _runner;
@@ -38,8 +37,9 @@ internal sealed partial class LocalWork : IDisposable
     private RunJobTicket? _ticket;
     private int _checking;
 
-    public LocalWork(IJobScheduler scheduler, InstanceRunner runner, IOptions<EngineOptions> options, TimeProvider clock, ILogger<LocalWork> logger)
+    public LocalWork(IJobScheduler scheduler, InstanceRunner runner, ReadyQueue ready, IOptions<EngineOptions> options, TimeProvider clock, ILogger<LocalWork> logger)
     {
+        _ready = ready;
         _scheduler = scheduler;
         _runner = runner;
         _options = options.Value;
@@ -61,7 +61,7 @@ internal sealed partial class LocalWork : IDisposable
     /// started again by the watchdog.</summary>
     internal void Offer(InstanceRow row)
     {
-        _ready.Writer.TryWrite(row);
+        _ready.Add(row);
         var ticket = Volatile.Read(ref _ticket);
         if (ticket is null)
         {
@@ -129,7 +129,7 @@ internal sealed partial class LocalWork : IDisposable
             var ticket = Volatile.Read(ref _ticket);
             if (ticket is null)
             {
-                if (_ready.Reader.TryPeek(out _))
+                if (_ready.HasWork)
                 {
                     EnsureRunJob();
                 }
@@ -176,15 +176,18 @@ internal sealed partial class LocalWork : IDisposable
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                if (!_ready.Reader.TryRead(out var row))
+                // A slot first, then the row: what waits for a slot stays in the queue, where a more urgent row overtakes it
+                // and the running segments see it (ReadyQueue.Preempts).
+                await slots.WaitAsync(cancellationToken);
+                if (!_ready.TryTake(out var row))
                 {
+                    slots.Release();
                     if (!await WaitForWorkAsync(cancellationToken))
                     {
                         break;
                     }
                     continue;
                 }
-                await slots.WaitAsync(cancellationToken);
                 var run = RunOneAsync(row, slots, cancellationToken);
                 lock (running)
                 {
@@ -213,7 +216,7 @@ internal sealed partial class LocalWork : IDisposable
                 }
             }
             // Work left (it came as the job was ending, or the job was aborted): another job takes it, unless the node stops.
-            if (_ready.Reader.TryPeek(out _))
+            if (_ready.HasWork)
             {
                 EnsureRunJob();
             }
@@ -227,7 +230,7 @@ internal sealed partial class LocalWork : IDisposable
         idle.CancelAfter(_options.IdleBeforeStop);
         try
         {
-            return await _ready.Reader.WaitToReadAsync(idle.Token);
+            return await _ready.WaitAsync(idle.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -237,6 +240,7 @@ internal sealed partial class LocalWork : IDisposable
 
     private async Task RunOneAsync(InstanceRow row, SemaphoreSlim slots, CancellationToken cancellationToken)
     {
+        _ready.Started();
         try
         {
             await Task.Yield();
@@ -248,6 +252,7 @@ internal sealed partial class LocalWork : IDisposable
         }
         finally
         {
+            _ready.Finished();
             slots.Release();
         }
     }
