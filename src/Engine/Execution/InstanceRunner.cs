@@ -33,7 +33,8 @@ internal sealed partial class InstanceRunner(
     IOptions<EngineOptions> options,
     ILogger<InstanceRunner> logger)
 {
-    public async Task RunAsync(InstanceRow row, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="row"/> forward; <paramref name="slot"/> is the node's slot it runs in (none when run directly).</summary>
+    public async Task RunAsync(InstanceRow row, CancellationToken cancellationToken, ReadyQueue.Slot? slot = null)
     {
         var definition = definitions.Find(row.DefinitionName, row.DefinitionVersion);
         if (definition is null)
@@ -55,6 +56,7 @@ internal sealed partial class InstanceRunner(
             if (taken > 0 && ready.Preempts(row.Priority))
             {
                 LogPreempted(row.Id, row.Priority);
+                slot?.Free();
                 break;
             }
             var step = definition.Step(row.CurrentStep!);

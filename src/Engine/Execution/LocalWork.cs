@@ -240,11 +240,11 @@ internal sealed partial class LocalWork : IDisposable
 
     private async Task RunOneAsync(InstanceRow row, SemaphoreSlim slots, CancellationToken cancellationToken)
     {
-        _ready.Started();
+        var slot = _ready.Started(() => slots.Release());
         try
         {
             await Task.Yield();
-            await _runner.RunAsync(row, cancellationToken);
+            await _runner.RunAsync(row, cancellationToken, slot);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -252,8 +252,7 @@ internal sealed partial class LocalWork : IDisposable
         }
         finally
         {
-            _ready.Finished();
-            slots.Release();
+            slot.Free();
         }
     }
 

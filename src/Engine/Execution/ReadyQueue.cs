@@ -31,14 +31,34 @@ internal sealed class ReadyQueue(IOptions<EngineOptions> options)
     /// <summary>Waits until a row waits (true), or the token is cancelled.</summary>
     public ValueTask<bool> WaitAsync(CancellationToken cancellationToken) => _entries.Reader.WaitToReadAsync(cancellationToken);
 
-    /// <summary>A slot started running a row.</summary>
-    public void Started() => Interlocked.Increment(ref _running);
+    /// <summary>A slot started running a row; <paramref name="release"/> frees it (once, whoever calls first).</summary>
+    public Slot Started(Action release)
+    {
+        Interlocked.Increment(ref _running);
+        return new Slot(this, release);
+    }
 
-    /// <summary>A slot is free again; whoever made room for the waiting work has done so.</summary>
-    public void Finished()
+    private void Finished()
     {
         Interlocked.Decrement(ref _running);
         Volatile.Write(ref _preempting, 0);
+    }
+
+    /// <summary>One run's slot. A run that makes room hands its slot over as it stops taking steps, before its last commit,
+    /// so the urgent row does not wait for that commit too; the run's end then frees nothing more.</summary>
+    internal sealed class Slot(ReadyQueue queue, Action release)
+    {
+        private int _freed;
+
+        /// <summary>Frees the slot, if it is not free already.</summary>
+        public void Free()
+        {
+            if (Interlocked.Exchange(ref _freed, 1) == 0)
+            {
+                queue.Finished();
+                release();
+            }
+        }
     }
 
     /// <summary>True when a segment of <paramref name="priority"/> should yield at this step boundary: every slot is busy and

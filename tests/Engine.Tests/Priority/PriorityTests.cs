@@ -56,11 +56,15 @@ public sealed class PriorityTests(ProviderDatabases databases) : IClassFixture<P
         }
         Assert.False(queue.Preempts(0)); // no slot busy: nothing to make room for
 
-        queue.Started();
+        var released = 0;
+        var slot = queue.Started(() => released++);
         Assert.False(queue.Preempts(7)); // nothing more urgent than 7 waits
         Assert.True(queue.Preempts(0));
         Assert.False(queue.Preempts(0)); // one segment makes room at a time
-        queue.Finished();
+        slot.Free();
+        slot.Free();
+        Assert.Equal(1, released);
+        Assert.False(queue.Preempts(0)); // a slot is free now
 
         var taken = new List<InstanceRow>();
         while (queue.TryTake(out var row))
