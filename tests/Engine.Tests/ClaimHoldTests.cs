@@ -133,3 +133,20 @@ public sealed class ClaimHoldTests(ProviderDatabases databases) : IClassFixture<
         return (engine, clock, (await ApprovalLoopTests.OpenTaskOfAsync(database, id)).Id);
     }
 }
+
+/// <summary>The claim timeout is checked when the engine starts.</summary>
+public sealed class ClaimTimeoutSettingTests(ProviderDatabases databases) : IClassFixture<ProviderDatabases>
+{
+    [Theory]
+    [InlineData("00:00:10")]
+    [InlineData("8.00:00:00")]
+    public async Task ClaimTimeoutOutOfRange_StopsTheStart_WithTheSettingNamed(string timeout)
+    {
+        var database = await databases.GetAsync(Data.Providers.DatabaseProvider.Sqlite);
+
+        var failed = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+            EngineHost.StartAsync(database, settings: new Dictionary<string, string?> { ["Engine:ClaimTimeout"] = timeout }));
+
+        Assert.Contains("Engine:ClaimTimeout", failed.Message);
+    }
+}
