@@ -23,6 +23,10 @@ public sealed class EngineOptions : IValidatableObject
     /// <summary>How long one model call may take before it is given up and its step fails (and is retried by its policy). Default 5 min.</summary>
     public TimeSpan ModelCallTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How long a reviewer's claim on a task keeps others from deciding it, unless released or broken by an admin
+    /// first. Default 30 min.</summary>
+    public TimeSpan ClaimTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
     /// <summary>Steps one instance may take in one run before it yields to others. Default 100.</summary>
     [Range(1, 100_000)]
     public int StepBudget { get; set; } = 100;
@@ -59,6 +63,10 @@ public sealed class EngineOptions : IValidatableObject
         if (ToolCallTimeout <= TimeSpan.Zero || ToolCallTimeout > TimeSpan.FromDays(1))
         {
             yield return new ValidationResult($"Engine:ToolCallTimeout must be more than zero and at most a day (it is {ToolCallTimeout}).", [nameof(ToolCallTimeout)]);
+        }
+        if (ClaimTimeout < TimeSpan.FromMinutes(1) || ClaimTimeout > TimeSpan.FromDays(7))
+        {
+            yield return new ValidationResult($"Engine:ClaimTimeout must be at least a minute and at most 7 days (it is {ClaimTimeout}).", [nameof(ClaimTimeout)]);
         }
         if (ModelCallTimeout <= TimeSpan.Zero || ModelCallTimeout > TimeSpan.FromDays(1))
         {

@@ -72,6 +72,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<EscalationPolicies>();
         services.AddSingleton<Escalations>();
         services.AddSingleton<LeaseKeeper>();
+        services.AddSingleton<ReadyQueue>();
         services.AddSingleton<InstanceRunner>();
         services.AddSingleton<LocalWork>();
         services.AddSingleton<IRunnableWork>(sp => sp.GetRequiredService<LocalWork>());
@@ -85,15 +86,16 @@ public static class EngineServiceCollectionExtensions
             sp.GetRequiredService<DefinitionRegistry>(), sp.GetRequiredService<GroupCommitter>(), sp.GetRequiredService<InstanceChanges>(),
             sp.GetRequiredService<IRunnableWork>(), sp.GetRequiredService<IJobScheduler>(), sp.GetRequiredService<EngineNotifications>(),
             sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ClaimRule>();
         services.TryAddSingleton<IReviewerRights, CallerTrustedReviewerRights>();
         services.AddSingleton(sp => new TaskDecisions(sp.GetRequiredService<ChangeRunner>(), sp.GetRequiredService<InstanceChanges>(),
-            sp.GetRequiredService<DefinitionRegistry>(), new DecisionAuthority(sp.GetRequiredService<IReviewerRights>())));
+            sp.GetRequiredService<DefinitionRegistry>(), new DecisionAuthority(sp.GetRequiredService<IReviewerRights>(), sp.GetRequiredService<ClaimRule>())));
         services.AddSingleton(sp => new ExternalTasks(sp.GetRequiredService<EscalationPolicies>(), sp.GetRequiredService<GroupCommitter>(),
             sp.GetRequiredService<ChangeRunner>(), sp.GetRequiredService<InstanceChanges>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<InstanceCommandRunner>();
         services.AddSingleton(sp => new InstanceCommands(sp.GetRequiredService<InstanceCommandRunner>(), sp.GetRequiredService<DefinitionRegistry>()));
         services.AddSingleton(sp => new Signals(sp.GetRequiredService<InstanceCommandRunner>()));
-        services.AddSingleton(sp => new TaskCommands(sp.GetRequiredService<ChangeRunner>(), sp.GetRequiredService<InstanceChanges>()));
+        services.AddSingleton(sp => new TaskCommands(sp.GetRequiredService<ChangeRunner>(), sp.GetRequiredService<InstanceChanges>(), sp.GetRequiredService<ClaimRule>()));
         services.AddHostedService<EngineStartup>();
 
         AddJobs(services, options);

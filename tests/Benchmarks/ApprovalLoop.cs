@@ -154,7 +154,7 @@ internal static class ApprovalLoop
         return builder.Build();
     }
 
-    private static async Task<(string Provider, string ConnectionString, string Durability, Func<Task> Drop)> PrepareDatabaseAsync(ApprovalLoopOptions options)
+    internal static async Task<(string Provider, string ConnectionString, string Durability, Func<Task> Drop)> PrepareDatabaseAsync(ApprovalLoopOptions options)
     {
         var run = DateTime.UtcNow.ToString("yyyyMMddHHmmss") + "-" + Guid.NewGuid().ToString("N")[..6];
         if (options.Provider == "sqlite")

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ApprovalPortal.Engine;
 
 namespace ApprovalPortal.Benchmarks;
 
@@ -42,6 +43,22 @@ internal static class BenchmarkCommand
                 DataFolder = Value(args, "--data") ?? Environment.GetEnvironmentVariable("BENCH_DIR"),
             });
         }
+        if (args.Length > 0 && args[0] == "preemption")
+        {
+            return await Preemption.RunAsync(new PreemptionOptions
+            {
+                Provider = Value(args, "--provider") ?? "sqlite",
+                Backlog = int.Parse(Value(args, "--backlog") ?? "2000", CultureInfo.InvariantCulture),
+                Starts = int.Parse(Value(args, "--starts") ?? "100", CultureInfo.InvariantCulture),
+                Warmup = int.Parse(Value(args, "--warmup") ?? "10", CultureInfo.InvariantCulture),
+                StepMs = int.Parse(Value(args, "--step-ms") ?? "20", CultureInfo.InvariantCulture),
+                Slots = new EngineOptions().MaxConcurrentInstances,
+                LowPriority = 0,
+                HighPriority = 100,
+                Postgres = Value(args, "--pg") ?? Environment.GetEnvironmentVariable("BENCH_PG") ?? "Host=127.0.0.1;Port=55532;Username=postgres",
+                DataFolder = Value(args, "--data") ?? Environment.GetEnvironmentVariable("BENCH_DIR") ?? "/tmp/approval-bench",
+            });
+        }
         if (args.Length == 0 || args[0] != "approval-loop")
         {
             Console.Error.WriteLine("""
@@ -50,6 +67,7 @@ internal static class BenchmarkCommand
                                    [--payload 4096] [--pg CONNECTION] [--data DIR] [--no-plans] [--keep]
                        dashboard --provider sqlite|postgres [--decided 100000] [--open 5000] [--instances 20000] [--runs 50] [--warmup 5]
                                  [--ranges 30[,7,1]] [--payload 2048] [--pg CONNECTION] [--data DIR] [--plans] [--keep]
+                       preemption --provider sqlite|postgres [--backlog 2000] [--starts 100] [--warmup 10] [--step-ms 20] [--pg CONNECTION] [--data DIR]
                 """);
             return 2;
         }

@@ -1337,8 +1337,6 @@ namespace ApprovalPortal.Migrations.Postgres.Migrations
 
                     b.HasIndex("ParentInstanceId");
 
-                    b.HasIndex("RunnableAt");
-
                     b.HasIndex("DefinitionName", "DefinitionVersion");
 
                     b.HasIndex("Status", "CompletedAt");
@@ -1346,6 +1344,10 @@ namespace ApprovalPortal.Migrations.Postgres.Migrations
                     b.HasIndex("Status", "UpdatedAt");
 
                     b.HasIndex("DefinitionName", "Status", "UpdatedAt");
+
+                    b.HasIndex(new[] { "Priority", "RunnableAt" }, "IX_WorkflowInstances_Claim")
+                        .IsDescending(true, false)
+                        .HasFilter("\"RunnableAt\" IS NOT NULL");
 
                     b.HasIndex(new[] { "Id", "DefinitionName" }, "IX_WorkflowInstances_Dashboard_Definition");
 

@@ -1318,8 +1318,6 @@ namespace ApprovalPortal.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ParentInstanceId");
 
-                    b.HasIndex("RunnableAt");
-
                     b.HasIndex("DefinitionName", "DefinitionVersion");
 
                     b.HasIndex("Status", "CompletedAt");
@@ -1327,6 +1325,10 @@ namespace ApprovalPortal.Migrations.Sqlite.Migrations
                     b.HasIndex("Status", "UpdatedAt");
 
                     b.HasIndex("DefinitionName", "Status", "UpdatedAt");
+
+                    b.HasIndex(new[] { "Priority", "RunnableAt" }, "IX_WorkflowInstances_Claim")
+                        .IsDescending(true, false)
+                        .HasFilter("\"RunnableAt\" IS NOT NULL");
 
                     b.HasIndex(new[] { "Id", "DefinitionName" }, "IX_WorkflowInstances_Dashboard_Definition");
 

@@ -29,8 +29,9 @@ internal sealed class WorkflowInstanceConfiguration : IEntityTypeConfiguration<W
             .OnDelete(DeleteBehavior.Restrict);
         b.HasOne<WorkflowInstance>().WithMany().HasForeignKey(i => i.ParentInstanceId).OnDelete(DeleteBehavior.Restrict);
 
-        // The run queue: claimable work in due order.
-        b.HasIndex(i => i.RunnableAt);
+        // The run queue, in the order it is claimed: highest priority first, then the longest waiting (the engine's claim SQL).
+        b.HasIndex(i => new { i.Priority, i.RunnableAt }, "IX_WorkflowInstances_Claim").IsDescending(true, false)
+            .HasFilter("\"RunnableAt\" IS NOT NULL");
         // Workflow search: by status, by definition, by business key, by recency.
         b.HasIndex(i => new { i.Status, i.UpdatedAt });
         b.HasIndex(i => new { i.DefinitionName, i.Status, i.UpdatedAt });

@@ -48,6 +48,20 @@ public sealed record SkippedEvent(string? Reason, SkippedStep? Details) : Interv
 /// <param name="Next">The step gone on with.</param>
 public sealed record SkippedStep(string? Skipped, string? Next);
 
+/// <summary>An operator raised or lowered the instance's priority.</summary>
+/// <param name="Reason">Why.</param>
+/// <param name="Details">The priority before and after.</param>
+public sealed record PriorityChangedEvent(string? Reason, PriorityChange? Details) : InterventionEvent(Reason)
+{
+    /// <inheritdoc />
+    public override WorkflowEventType Type => WorkflowEventType.PriorityChanged;
+}
+
+/// <summary>What a priority change did.</summary>
+/// <param name="From">The priority before.</param>
+/// <param name="To">The priority after.</param>
+public sealed record PriorityChange(int From, int To);
+
 /// <summary>An operator went back to a checkpoint.</summary>
 /// <param name="ToSequence">The checkpoint's sequence.</param>
 /// <param name="Edited">Whether the state was edited.</param>

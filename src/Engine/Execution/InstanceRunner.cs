@@ -29,11 +29,13 @@ internal sealed partial class InstanceRunner(
     IJobScheduler scheduler,
     EscalationPolicies escalations,
     LeaseKeeper leases,
+    ReadyQueue ready,
     TimeProvider clock,
     IOptions<EngineOptions> options,
     ILogger<InstanceRunner> logger)
 {
-    public async Task RunAsync(InstanceRow row, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="row"/> forward; <paramref name="slot"/> is the node's slot it runs in (none when run directly).</summary>
+    public async Task RunAsync(InstanceRow row, CancellationToken cancellationToken, ReadyQueue.Slot? slot = null)
     {
         var definition = definitions.Find(row.DefinitionName, row.DefinitionVersion);
         if (definition is null)
@@ -49,6 +51,13 @@ internal sealed partial class InstanceRunner(
         {
             if (!MayRun(row) || cancellationToken.IsCancellationRequested)
             {
+                break;
+            }
+            // At a step boundary (its steps so far are checkpointed by the yield's commit), room for more urgent work.
+            if (taken > 0 && ready.Preempts(row.Priority))
+            {
+                LogPreempted(row.Id, row.Priority);
+                slot?.Free();
                 break;
             }
             var step = definition.Step(row.CurrentStep!);
@@ -96,7 +105,7 @@ internal sealed partial class InstanceRunner(
         }
         if (MayRun(row) && !cancellationToken.IsCancellationRequested)
         {
-            // Out of budget: give the instance back to the queue so others get their turn.
+            // Out of budget, or preempted: give the instance back to the queue so others get their turn.
             pending.Add(("(yield)", planner.Yield(row)));
             if (await FlushAsync(pending, run))
             {
@@ -236,6 +245,9 @@ internal sealed partial class InstanceRunner(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The incident for the refused step {Step} of instance {InstanceId} could not be stored ({Status}); the run stops")]
     private partial void LogIncidentNotCommitted(Guid instanceId, string step, CommitStatus status);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Instance {InstanceId} (priority {Priority}) yields to more urgent work waiting on this node")]
+    private partial void LogPreempted(Guid instanceId, int priority);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A job could not be scheduled after a commit; the sweeper makes up for it")]
     private partial void LogScheduleFailed(Exception exception);

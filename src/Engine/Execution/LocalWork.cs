@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using ApprovalPortal.Engine.Changes;
 using ApprovalPortal.Engine.Scheduling;
 using ApprovalPortal.Engine.Storage;
@@ -27,7 +26,7 @@ internal sealed partial class LocalWork : IRunnableWork, IDisposable
     /// <summary>How often the watchdog looks at the run job.</summary>
     internal static readonly TimeSpan WatchdogPeriod = TimeSpan.FromSeconds(2);
 
-    private readonly Channel<InstanceRow> _ready = Channel.CreateUnbounded<InstanceRow>();
+    private readonly ReadyQueue _ready;
     private readonly Lock _gate = new();
     private readonly IJobScheduler _scheduler;
     private readonly InstanceRunner _runner;
@@ -39,8 +38,9 @@ internal sealed partial class LocalWork : IRunnableWork, IDisposable
     private RunJobTicket? _ticket;
     private int _checking;
 
-    public LocalWork(IJobScheduler scheduler, InstanceRunner runner, IOptions<EngineOptions> options, TimeProvider clock, ILogger<LocalWork> logger)
+    public LocalWork(IJobScheduler scheduler, InstanceRunner runner, ReadyQueue ready, IOptions<EngineOptions> options, TimeProvider clock, ILogger<LocalWork> logger)
     {
+        _ready = ready;
         _scheduler = scheduler;
         _runner = runner;
         _options = options.Value;
@@ -76,7 +76,7 @@ internal sealed partial class LocalWork : IRunnableWork, IDisposable
     /// started again by the watchdog.</summary>
     internal void Offer(InstanceRow row)
     {
-        _ready.Writer.TryWrite(row);
+        _ready.Add(row);
         var ticket = Volatile.Read(ref _ticket);
         if (ticket is null)
         {
@@ -144,7 +144,7 @@ internal sealed partial class LocalWork : IRunnableWork, IDisposable
             var ticket = Volatile.Read(ref _ticket);
             if (ticket is null)
             {
-                if (_ready.Reader.TryPeek(out _))
+                if (_ready.HasWork)
                 {
                     EnsureRunJob();
                 }
@@ -191,15 +191,18 @@ internal sealed partial class LocalWork : IRunnableWork, IDisposable
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                if (!_ready.Reader.TryRead(out var row))
+                // A slot first, then the row: what waits for a slot stays in the queue, where a more urgent row overtakes it
+                // and the running segments see it (ReadyQueue.Preempts).
+                await slots.WaitAsync(cancellationToken);
+                if (!_ready.TryTake(out var row))
                 {
+                    slots.Release();
                     if (!await WaitForWorkAsync(cancellationToken))
                     {
                         break;
                     }
                     continue;
                 }
-                await slots.WaitAsync(cancellationToken);
                 var run = RunOneAsync(row, slots, cancellationToken);
                 lock (running)
                 {
@@ -228,7 +231,7 @@ internal sealed partial class LocalWork : IRunnableWork, IDisposable
                 }
             }
             // Work left (it came as the job was ending, or the job was aborted): another job takes it, unless the node stops.
-            if (_ready.Reader.TryPeek(out _))
+            if (_ready.HasWork)
             {
                 EnsureRunJob();
             }
@@ -242,7 +245,7 @@ internal sealed partial class LocalWork : IRunnableWork, IDisposable
         idle.CancelAfter(_options.IdleBeforeStop);
         try
         {
-            return await _ready.Reader.WaitToReadAsync(idle.Token);
+            return await _ready.WaitAsync(idle.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -252,10 +255,11 @@ internal sealed partial class LocalWork : IRunnableWork, IDisposable
 
     private async Task RunOneAsync(InstanceRow row, SemaphoreSlim slots, CancellationToken cancellationToken)
     {
+        var slot = _ready.Started(() => slots.Release());
         try
         {
             await Task.Yield();
-            await _runner.RunAsync(row, cancellationToken);
+            await _runner.RunAsync(row, cancellationToken, slot);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -263,7 +267,7 @@ internal sealed partial class LocalWork : IRunnableWork, IDisposable
         }
         finally
         {
-            slots.Release();
+            slot.Free();
         }
     }
 

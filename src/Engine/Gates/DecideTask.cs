@@ -76,5 +76,9 @@ public abstract record DecisionResult
     public sealed record NotFound : DecisionResult;
 
     /// <summary>The decision is not allowed; nothing was written.</summary>
-    public sealed record Refused(string Reason) : DecisionResult;
+    public sealed record Refused(string Reason) : DecisionResult
+    {
+        /// <summary>The claim of another reviewer that refused the decision (its reason says the same), or null.</summary>
+        public ClaimHold? Claim { get; init; }
+    }
 }

@@ -51,8 +51,12 @@ internal sealed class CallerTrustedReviewerRights : IReviewerRights
 /// <summary>Who may decide: no key of the API client that asked for a task (or started the workflow whose gate opened
 /// it) decides it, whoever it names; a decision by a key is the API's; the person named passes
 /// <see cref="IReviewerRights"/>. Escalations act for the engine and are not asked.</summary>
-internal sealed class DecisionAuthority(IReviewerRights rights)
+internal sealed class DecisionAuthority(IReviewerRights rights, ClaimRule claims)
 {
+    /// <summary>The decision refused because another reviewer holds the task's claim, or null.</summary>
+    public DecisionResult.Refused? ClaimRefusal(HumanTask task, DecideTask command) =>
+        claims.Refusing(task, command) is { } hold ? new DecisionResult.Refused(hold.Reason) { Claim = hold } : null;
+
     private const int MaxAncestors = 32;
 
     public async Task<string?> RefusalAsync(PortalDbContext db, HumanTask task, WorkflowInstance? instance, DecideTask command,

@@ -84,6 +84,10 @@ public sealed class TaskDecisions
         {
             return new DecisionResult.Refused(denied);
         }
+        if (_authority.ClaimRefusal(task, command) is { } claimed)
+        {
+            return claimed;
+        }
         return Plan(change, task, taskVersion, command);
     }
 

@@ -55,6 +55,32 @@ public sealed class InstanceCommands
             return await Recorded(change, new ResumedEvent(by.Reason), by);
         }, row => row.Status == WorkflowStatus.Paused ? null : $"Only a paused instance can be resumed; this one is {row.Status}.", cancellationToken);
 
+    /// <summary>The lowest priority an instance may have.</summary>
+    public const int MinPriority = -1000;
+
+    /// <summary>The highest priority an instance may have.</summary>
+    public const int MaxPriority = 1000;
+
+    /// <summary>Raises or lowers the instance's priority (<see cref="MinPriority"/> to <see cref="MaxPriority"/>): runnable work
+    /// is claimed by priority, then by time, and a running segment yields to more urgent work waiting on a full node. A
+    /// segment running now is taken back from its step in flight (which runs again) and goes on under the new priority.</summary>
+    public Task<CommandResult> ChangePriorityAsync(Guid instanceId, int priority, Intervention by, CancellationToken cancellationToken = default) =>
+        _runner.RunAsync(instanceId, by, (row, change, _) =>
+        {
+            change.Set(r => r with { Priority = priority });
+            if (row.Status == WorkflowStatus.Running)
+            {
+                change.Continue();
+            }
+            return Recorded(change, new PriorityChangedEvent(by.Reason, new PriorityChange(row.Priority, priority)), by);
+        }, row => PriorityRefusal(row, priority), cancellationToken);
+
+    private static string? PriorityRefusal(InstanceRow row, int priority) =>
+        priority is < MinPriority or > MaxPriority ? $"A priority is from {MinPriority} to {MaxPriority}; {priority} is not."
+        : IsFinished(row.Status) ? $"The instance is {row.Status}; its priority no longer matters."
+        : row.Priority == priority ? $"The priority is {priority} already."
+        : null;
+
     /// <summary>Ends the instance for good: open tasks are withdrawn and timers cancelled.</summary>
     public Task<CommandResult> CancelAsync(Guid instanceId, Intervention by, CancellationToken cancellationToken = default) =>
         _runner.RunAsync(instanceId, by, (row, change, _) =>

@@ -33,6 +33,8 @@ public enum TaskChange
     Reassigned,
     /// <summary>Its workflow no longer waits for it.</summary>
     Cancelled,
+    /// <summary>An admin took a reviewer's claim away.</summary>
+    ClaimBroken,
 }
 
 /// <summary>A committed change of a task.</summary>

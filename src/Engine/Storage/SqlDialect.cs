@@ -47,6 +47,9 @@ internal abstract class SqlDialect(string connectionString)
         _ => throw new ArgumentOutOfRangeException(nameof(connection), connection.Provider, "Unknown provider"),
     };
 
+    /// <summary>Higher priority first, then the longest runnable: served by IX_WorkflowInstances_Claim (Priority descending, RunnableAt).</summary>
+    private const string ClaimOrder = "\"Priority\" DESC, \"RunnableAt\"";
+
     private const string ClaimFilter = """
         "RunnableAt" <= @now AND ("LeaseUntil" IS NULL OR "LeaseUntil" < @now) AND "Status" IN ('Running', 'Waiting')
         """;
@@ -71,7 +74,7 @@ internal abstract class SqlDialect(string connectionString)
 
         public override string ClaimSql => $"""
             UPDATE "WorkflowInstances" SET "LeaseOwner" = @owner, "LeaseUntil" = @until, "Version" = "Version" + 1
-            WHERE "Id" IN (SELECT "Id" FROM "WorkflowInstances" WHERE {ClaimFilter} ORDER BY "RunnableAt" LIMIT @max)
+            WHERE "Id" IN (SELECT "Id" FROM "WorkflowInstances" WHERE {ClaimFilter} ORDER BY {ClaimOrder} LIMIT @max)
             RETURNING "Id"
             """;
 
@@ -104,7 +107,7 @@ internal abstract class SqlDialect(string connectionString)
 
         public override string ClaimSql => $"""
             UPDATE "WorkflowInstances" SET "LeaseOwner" = @owner, "LeaseUntil" = @until, "Version" = "Version" + 1
-            WHERE "Id" IN (SELECT "Id" FROM "WorkflowInstances" WHERE {ClaimFilter} ORDER BY "RunnableAt" LIMIT @max FOR UPDATE SKIP LOCKED)
+            WHERE "Id" IN (SELECT "Id" FROM "WorkflowInstances" WHERE {ClaimFilter} ORDER BY {ClaimOrder} LIMIT @max FOR UPDATE SKIP LOCKED)
             RETURNING "Id"
             """;
 
@@ -144,10 +147,13 @@ internal abstract class SqlDialect(string connectionString)
 
         public override string? ReleaseSavepoint => null;
 
+        // UPDATE TOP takes any rows; the ordered pick needs a CTE (updatable, it names one table).
         public override string ClaimSql => $"""
-            UPDATE TOP (@max) "WorkflowInstances" WITH (READPAST, ROWLOCK) SET "LeaseOwner" = @owner, "LeaseUntil" = @until, "Version" = "Version" + 1
+            WITH picked AS (
+                SELECT TOP (@max) "Id", "LeaseOwner", "LeaseUntil", "Version" FROM "WorkflowInstances" WITH (READPAST, ROWLOCK, UPDLOCK)
+                WHERE {ClaimFilter} ORDER BY {ClaimOrder})
+            UPDATE picked SET "LeaseOwner" = @owner, "LeaseUntil" = @until, "Version" = "Version" + 1
             OUTPUT inserted."Id"
-            WHERE {ClaimFilter}
             """;
 
         // Duplicate key, constraint, NULL into NOT NULL, truncation, conversion.

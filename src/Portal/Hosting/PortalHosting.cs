@@ -37,6 +37,7 @@ public static class PortalHosting
         builder.Services.AddSampleSeeding(builder.Configuration);
         builder.Services.AddLiveUpdates();
         builder.Services.AddSingleton<TaskDetailsQuery>();
+        builder.Services.AddSingleton<ClaimBreaking>();
         builder.Services.AddSingleton<WorkflowSearch>();
         builder.Services.AddSingleton<InstanceDetails>();
         builder.Services.AddSingleton<IncidentList>();

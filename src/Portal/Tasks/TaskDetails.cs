@@ -19,7 +19,13 @@ public sealed record TaskDetails(
 {
     /// <summary>The API keys that recorded decisions on someone's behalf, as "name (prefix)", by client id.</summary>
     public IReadOnlyDictionary<Guid, string> DecidingKeys { get; init; } = new Dictionary<Guid, string>();
+
+    /// <summary>Claims that admins broke on this task, oldest first.</summary>
+    public IReadOnlyList<ClaimBreak> ClaimBreaks { get; init; } = [];
 }
+
+/// <summary>A reviewer's claim that an admin broke: who, whose, when and why (the reason is a person's text).</summary>
+public sealed record ClaimBreak(string Admin, string Holder, DateTime At, string Reason);
 
 /// <summary>One model or tool call of the trace. Prompt, response, arguments and results are the agent's: untrusted text.</summary>
 public sealed record TraceEntry(
@@ -54,10 +60,16 @@ public sealed class TaskDetailsQuery(IDbContextFactory<PortalDbContext> contexts
         var keyIds = task.Decisions.Where(d => d.ApiClientId is not null).Select(d => d.ApiClientId!.Value).Distinct().ToList();
         var keys = keyIds.Count == 0 ? new Dictionary<Guid, string>() : await db.ApiClients.AsNoTracking().Where(c => keyIds.Contains(c.Id))
             .ToDictionaryAsync(c => c.Id, c => $"{c.Name} ({c.KeyPrefix})", cancellationToken);
+        var subject = Engine.Gates.ClaimAudit.Subject(task.Id);
+        var breaks = (await db.AuditEntries.AsNoTracking().Where(a => a.Subject == subject && a.Action == Engine.Gates.ClaimAudit.Broken)
+                .OrderBy(a => a.At).ToListAsync(cancellationToken))
+            .Select(a => (a, Details: a.DetailsJson is null ? null : System.Text.Json.JsonSerializer.Deserialize<Engine.Gates.ClaimBroken>(a.DetailsJson, Engine.EngineJson.Options)))
+            .Select(x => new ClaimBreak(x.a.Actor, x.Details?.Holder ?? "?", x.a.At, x.Details?.Reason ?? ""))
+            .ToList();
         var unknown = task.Assignee is { } assignee && !await db.Users.AnyAsync(u => u.UserName == assignee, cancellationToken);
         if (task.InstanceId is not { } instanceId)
         {
-            return new TaskDetails(task, null, null, null, [], unknown) { DecidingKeys = keys };
+            return new TaskDetails(task, null, null, null, [], unknown) { DecidingKeys = keys, ClaimBreaks = breaks };
         }
         var instance = await db.WorkflowInstances.AsNoTracking()
             .Where(i => i.Id == instanceId).Select(i => new { i.DefinitionName, i.BusinessKey, i.Status })
@@ -73,6 +85,6 @@ public sealed class TaskDetailsQuery(IDbContextFactory<PortalDbContext> contexts
             .Concat(tools.Select(t => new TraceEntry("Tool", t.ToolName, t.StepName, t.StartedAt, t.DurationMs, t.Status, null, null,
                 t.ArgumentsJson, t.ResultJson, t.Error)))
             .OrderBy(e => e.StartedAt).Take(TraceLimit).ToList();
-        return new TaskDetails(task, instance?.DefinitionName, instance?.BusinessKey, instance?.Status, trace, unknown) { DecidingKeys = keys };
+        return new TaskDetails(task, instance?.DefinitionName, instance?.BusinessKey, instance?.Status, trace, unknown) { DecidingKeys = keys, ClaimBreaks = breaks };
     }
 }

@@ -29,6 +29,7 @@ public static class EventText
         SkippedEvent s => Join($"skipped {s.Details?.Skipped}, went on with {s.Details?.Next}", s.Reason),
         RewoundEvent r => Join($"to #{r.ToSequence}{(r.Edited ? ", state edited" : "")}", r.Reason),
         ForkedEvent f => Join($"fork {f.Fork} of {f.Parent} at #{f.FromSequence}{(f.Edited ? ", state edited" : "")}", f.Reason),
+        PriorityChangedEvent p => Join($"priority {p.Details?.From} → {p.Details?.To}", p.Reason),
         TaskReassignedEvent t => Join($"to {t.To?.Assignee ?? t.To?.Group} (was {t.From?.Assignee ?? t.From?.CandidateGroup})", t.Reason),
         InterventionEvent i => i.Reason,
         _ => e.DataJson,

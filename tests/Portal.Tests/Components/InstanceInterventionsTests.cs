@@ -78,6 +78,23 @@ public sealed class InstanceInterventionsTests : MudComponentTest, IAsyncLifetim
     }
 
     [Fact]
+    public async Task Priority_RaisedWithAReason_IsStored_AndRecordedWithTheOperatorAndTheReason()
+    {
+        var (instance, dialogs, cut) = await OpenAsync("Priority");
+
+        dialogs.Find("#priority-value").Input("25");
+        dialogs.Find("#intervention-reason").Input("The customer is waiting on the phone");
+        await dialogs.Find("#intervention-confirm").ClickAsync(new());
+
+        cut.WaitForAssertion(() => Assert.Contains("Priority set to 25.", cut.Find("#intervention-result").TextContent));
+        Assert.Equal(25, (await RowAsync(instance.Id)).Priority);
+        await using var db = _slot.Database.CreateContext();
+        var changed = await db.WorkflowEvents.SingleAsync(e => e.InstanceId == instance.Id && e.Type == WorkflowEventType.PriorityChanged, Cancel);
+        Assert.Equal("olivia.grant", changed.Actor);
+        Assert.Contains("The customer is waiting on the phone", changed.DataJson);
+    }
+
+    [Fact]
     public async Task Pause_WithAReason_IsDone_AndRecordedWithTheOperatorAndTheReason()
     {
         var (instance, dialogs, cut) = await OpenAsync("Pause");

@@ -44,6 +44,27 @@ public sealed class BulkDecisionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TaskClaimedByAnotherReviewer_IsReportedWithTheClaim_AndLeftOpen()
+    {
+        await OpenAsync("EC-9111", 84.50m);
+        await OpenAsync("EC-9112", 90.00m);
+        var rows = (await _portal.Services.GetRequiredService<InboxQuery>().GetPageAsync(Elena, new InboxRequest(), Cancel)).Rows;
+        var claimed = rows.Single(r => r.Title.Contains("EC-9111", StringComparison.Ordinal));
+        await _portal.Services.GetRequiredService<Engine.Interventions.TaskCommands>().ClaimAsync(claimed.Id, "sam.okafor", Cancel);
+
+        var results = await _portal.Services.GetRequiredService<BulkDecisions>().DecideAsync(rows, new Reviewing(Elena, []), DecisionVerb.Approve, null,
+            _ => Task.CompletedTask, Cancel);
+
+        var refused = Assert.Single(results, r => r.TaskId == claimed.Id);
+        Assert.False(refused.Succeeded);
+        Assert.Contains("claimed by sam.okafor until", refused.Text);
+        Assert.True(Assert.Single(results, r => r.TaskId != claimed.Id).Succeeded);
+        await using var db = await _portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Cancel);
+        var kept = await db.HumanTasks.Include(t => t.Decisions).SingleAsync(t => t.Id == claimed.Id, Cancel);
+        Assert.Equal((HumanTaskStatus.Claimed, 0), (kept.Status, kept.Decisions.Count));
+    }
+
+    [Fact]
     public async Task HighRiskTask_IsLeftForItsOwnPage()
     {
         await OpenAsync("EC-9201", 1840.00m);

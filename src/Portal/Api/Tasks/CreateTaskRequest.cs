@@ -79,3 +79,13 @@ public sealed record DecideTaskRequest
     /// <summary>The proposal revision the reviewer saw; a decision on an older one is refused.</summary>
     public int? ProposalRevision { get; init; }
 }
+
+/// <summary>An admin breaks a reviewer's claim on a task.</summary>
+public sealed record BreakClaimRequest
+{
+    /// <summary>The admin's user name: an active user with the role Admin.</summary>
+    public string? Admin { get; init; }
+
+    /// <summary>Why; recorded in the audit and the task's history.</summary>
+    public string? Reason { get; init; }
+}

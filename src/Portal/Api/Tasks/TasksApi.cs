@@ -4,6 +4,7 @@ using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Engine.Gates;
 using ApprovalPortal.Portal.Api.Keys;
 using ApprovalPortal.Portal.Components.Editing;
+using ApprovalPortal.Portal.Tasks;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -70,7 +71,52 @@ public static class TasksApi
             .Produces<DecideTaskResponse>()
             .ProducesValidationProblem()
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity);
+
+        tasks.MapPost("/{id:guid}/claim/break", BreakClaimAsync)
+            .RequireAuthorization(ApiScopes.Policy(ApiScopes.TasksDecide))
+            .WithName("BreakTaskClaim")
+            .WithSummary("Break a reviewer's claim on a task, as an admin")
+            .WithDescription("The admin named must be an active user with the role Admin in the local store; the reason is required. The task goes back to its queue; the break is audited and shown in the task's history.")
+            .Accepts<BreakClaimRequest>("application/json")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesValidationProblem()
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity);
         return tasks;
+    }
+
+    private static async Task<IResult> BreakClaimAsync(Guid id, HttpContext http, ClaimBreaking breaking, CancellationToken ct)
+    {
+        var (bytes, problem) = await ApiBody.ReadAsync(http);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var (body, invalid) = ApiBody.Parse<BreakClaimRequest>(bytes!);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(body!.Admin) || body.Admin.Length > CreateTaskValidation.MaxName)
+        {
+            errors["admin"] = [$"Required: the admin's user name (at most {CreateTaskValidation.MaxName} characters)."];
+        }
+        if (string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > ClaimBreaking.MaxReason)
+        {
+            errors["reason"] = [$"Required: why the claim is broken (at most {ClaimBreaking.MaxReason} characters)."];
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        return await breaking.BreakAsync(id, body.Admin!, body.Reason, [], ct) switch
+        {
+            { Result: Engine.Interventions.CommandResult.Done } => TypedResults.NoContent(),
+            { Result: Engine.Interventions.CommandResult.NotFound } => ApiProblems.NotFound("task"),
+            { Result: Engine.Interventions.CommandResult.Refused r, NotAnAdmin: true } => ApiProblems.Problem(StatusCodes.Status422UnprocessableEntity, "Claim not broken", r.Reason),
+            { Result: Engine.Interventions.CommandResult.Refused r } => ApiProblems.Problem(StatusCodes.Status409Conflict, "Claim not broken", r.Reason),
+            _ => throw new InvalidOperationException("Unknown result."),
+        };
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, CreateTaskValidation validation, ExternalTasks external, CancellationToken ct)
@@ -200,6 +246,8 @@ public static class TasksApi
             DecisionResult.AlreadyDecided a => ApiProblems.Problem(StatusCodes.Status409Conflict, "Already decided",
                 a.By.Count > 0 ? $"Already decided by {string.Join(", ", a.By)}." : $"The task is {a.Status} already.",
                 new Dictionary<string, object?> { ["decidedBy"] = a.By, ["outcome"] = a.Outcome?.ToString(), ["status"] = a.Status.ToString() }),
+            DecisionResult.Refused { Claim: { } hold } r => ApiProblems.Problem(StatusCodes.Status409Conflict, "Claimed by another reviewer", r.Reason,
+                new Dictionary<string, object?> { ["claimedBy"] = hold.Holder, ["claimedUntil"] = hold.Until }),
             DecisionResult.Refused r => Refused(r.Reason),
             DecisionResult.NotFound => ApiProblems.NotFound("task"),
             _ => throw new InvalidOperationException("Unknown result."),

@@ -28,9 +28,12 @@ public sealed record SignalRequest
     public JsonElement? Payload { get; init; }
 }
 
-/// <summary>Pause, resume or cancel an instance.</summary>
+/// <summary>Pause, resume, cancel or reprioritise an instance.</summary>
 public sealed record InterventionRequest
 {
     /// <summary>Why; required, recorded in the instance's log with the API client as the actor.</summary>
     public string? Reason { get; init; }
+
+    /// <summary>The new priority (-1000 to 1000, higher runs first); required by <c>/priority</c> only.</summary>
+    public int? Priority { get; init; }
 }

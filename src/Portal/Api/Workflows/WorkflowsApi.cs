@@ -79,13 +79,25 @@ public static class WorkflowsApi
             (commands, id, by, ct) => commands.ResumeAsync(id, by, ct));
         MapIntervention(workflows, "cancel", "CancelWorkflow", "Cancel an instance", "Ends it for good: its open tasks are withdrawn and its timers cancelled.",
             (commands, id, by, ct) => commands.CancelAsync(id, by, ct));
+        MapIntervention(workflows, "priority", "ChangeWorkflowPriority", "Raise or lower an instance's priority",
+            $"Sets `priority` ({InstanceCommands.MinPriority} to {InstanceCommands.MaxPriority}): runnable work is claimed by priority, then by time, and a running segment yields to more urgent work when its node is full.",
+            (commands, id, by, ct) => commands.ChangePriorityAsync(id, by.Priority!.Value, by.Intervention, ct),
+            body => body.Priority is null or < InstanceCommands.MinPriority or > InstanceCommands.MaxPriority
+                ? ApiProblems.Validation("priority", $"Required: from {InstanceCommands.MinPriority} to {InstanceCommands.MaxPriority}.") : null);
         return workflows;
     }
 
     private static void MapIntervention(RouteGroupBuilder workflows, string verb, string name, string summary, string description,
         Func<InstanceCommands, Guid, Intervention, CancellationToken, Task<CommandResult>> command) =>
+        MapIntervention(workflows, verb, name, summary, description, (commands, id, by, ct) => command(commands, id, by.Intervention, ct), null);
+
+    /// <summary>An intervention as asked for: who and why, and what the request's body says besides.</summary>
+    private sealed record AskedIntervention(Intervention Intervention, int? Priority);
+
+    private static void MapIntervention(RouteGroupBuilder workflows, string verb, string name, string summary, string description,
+        Func<InstanceCommands, Guid, AskedIntervention, CancellationToken, Task<CommandResult>> command, Func<InterventionRequest, IResult?>? validate) =>
         workflows.MapPost($"/{{id:guid}}/{verb}", (Guid id, HttpContext http, InstanceCommands commands, IDbContextFactory<PortalDbContext> contexts,
-                CancellationToken ct) => InterveneAsync(id, http, contexts, (by, token) => command(commands, id, by, token), ct))
+                CancellationToken ct) => InterveneAsync(id, http, contexts, (by, token) => command(commands, id, by, token), validate, ct))
             .RequireAuthorization(ApiScopes.Policy(ApiScopes.WorkflowsWrite))
             .Idempotent(StatusCodes.Status200OK, async replay => await ViewAsync(replay.Db, replay.ResourceId, replay.Cancellation) is { } view
                 ? TypedResults.Ok(view) : null)
@@ -231,7 +243,7 @@ public static class WorkflowsApi
     }
 
     private static async Task<IResult> InterveneAsync(Guid id, HttpContext http, IDbContextFactory<PortalDbContext> contexts,
-        Func<Intervention, CancellationToken, Task<CommandResult>> command, CancellationToken ct)
+        Func<AskedIntervention, CancellationToken, Task<CommandResult>> command, Func<InterventionRequest, IResult?>? validate, CancellationToken ct)
     {
         var (bytes, problem) = await ApiBody.ReadAsync(http);
         if (problem is not null)
@@ -247,7 +259,12 @@ public static class WorkflowsApi
         {
             return ApiProblems.Validation("reason", $"Required: why, in 1 to {MaxReason} characters.");
         }
-        var result = await command(new Intervention(ApiCaller.Of(http.User).RequestedBy, body.Reason.Trim()) { Idempotency = Idempotency.ClaimOf(http) }, ct);
+        if (validate?.Invoke(body) is { } wrong)
+        {
+            return wrong;
+        }
+        var result = await command(new AskedIntervention(
+            new Intervention(ApiCaller.Of(http.User).RequestedBy, body.Reason.Trim()) { Idempotency = Idempotency.ClaimOf(http) }, body.Priority), ct);
         if (result is CommandResult.Done)
         {
             await using var db = await contexts.CreateDbContextAsync(ct);
