@@ -11,6 +11,7 @@ using ApprovalPortal.Engine.Notifications;
 using ApprovalPortal.Engine.Scheduling;
 using ApprovalPortal.Engine.Storage;
 using ApprovalPortal.Engine.Tools;
+using ApprovalPortal.Engine.Triggers;
 using Hangfire;
 using Hangfire.AspNetCore;
 using Hangfire.InMemory;
@@ -94,6 +95,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton(sp => new TaskCommands(sp.GetRequiredService<IDbContextFactory<PortalDbContext>>(), sp.GetRequiredService<GroupCommitter>(),
             sp.GetRequiredService<EngineNotifications>(), sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<EngineStartup>();
+        services.AddScheduleTriggers();
 
         AddJobs(services, options);
         return new EngineBuilder(services);

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ApprovalPortal.Engine.Triggers;
+
+/// <summary>On worker nodes: fires due schedules and conditions every <see cref="ScheduleOptions.PollInterval"/>. It holds
+/// nothing of a schedule itself: the rows are the schedule, and every node's ticker competes for them.</summary>
+internal sealed partial class ScheduleTicker(ScheduleFiring firing, TimeProvider clock, IOptions<EngineOptions> engine,
+    IOptions<ScheduleOptions> options, ILogger<ScheduleTicker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!engine.Value.RunJobServer)
+        {
+            return;
+        }
+        using var timer = new PeriodicTimer(options.Value.PollInterval, clock);
+        do
+        {
+            try
+            {
+                await firing.FireDueAsync(stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The database may be away; the next tick tries again.
+                LogTickFailed(ex);
+            }
+        }
+        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Looking for due schedules failed; tried again at the next poll")]
+    private partial void LogTickFailed(Exception exception);
+}
