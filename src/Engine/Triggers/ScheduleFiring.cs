@@ -57,7 +57,8 @@ internal sealed partial class ScheduleFiring(
                     fired++;
                 }
             }
-            if (due.Count < Batch || !claimedAny)
+            // A row fired may be due again at once (a backlog of fires within the grace): look again until nothing is claimed.
+            if (!claimedAny)
             {
                 return fired;
             }
@@ -95,10 +96,12 @@ internal sealed partial class ScheduleFiring(
         {
             LogFireFailed(ex, row.Name);
             // Retried at the next poll: the row stays due.
-            fire = new Fire(row.NextFireAt, row.LastFireAt, null, "not fired: " + ex.GetType().Name + " (see the log); retried");
+            fire = new Fire(row.NextFireAt, row.LastFireAt, null, "not fired: " + ex.GetType().Name + " (see the log); retried", RetryLater: true);
         }
+        // The crash test's seam: the fire's instance is committed, the row not yet advanced.
         diagnostics.Trace?.Invoke($"schedule-fired {row.Name}");
         await AdvanceAsync(row, fire, now, cancellationToken);
+        diagnostics.Trace?.Invoke($"schedule-advanced {row.Name}");
     }
 
     private async Task<Fire> FireCronAsync(WorkflowSchedule row, DateTime now, CancellationToken cancellationToken)
@@ -186,7 +189,7 @@ internal sealed partial class ScheduleFiring(
         FireStart.Started s => new Fire(next, fireAt, s.InstanceId, $"started {s.InstanceId} for {what}"),
         FireStart.Repeated r => new Fire(next, fireAt, r.InstanceId, $"started {r.InstanceId} for {what}"),
         // The instance is not there: the row stays due and the fire is tried again at the next poll.
-        FireStart.NotStarted n => new Fire(row.NextFireAt, row.LastFireAt, null, $"not started ({n.Reason}); retried"),
+        FireStart.NotStarted n => new Fire(row.NextFireAt, row.LastFireAt, null, $"not started ({n.Reason}); retried", RetryLater: true),
         _ => throw new InvalidOperationException("Unknown start."),
     };
 
@@ -255,6 +258,7 @@ internal sealed partial class ScheduleFiring(
         var owner = engine.Value.NodeName;
         await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
         var outcome = fire.Outcome.Length > 500 ? fire.Outcome[..500] : fire.Outcome;
+        DateTime? rest = fire.RetryLater ? now + options.Value.PollInterval : null;
         // Guarded by the claim's version and lease: a node whose lease ran out (and whose row another node claimed)
         // writes nothing, and the other node's fire meets this one's instance by its id.
         var advanced = await db.Schedules.Where(s => s.Id == row.Id && s.Version == row.Version && s.LeaseOwner == owner)
@@ -264,7 +268,7 @@ internal sealed partial class ScheduleFiring(
                 .SetProperty(s => s.LastInstanceId, s => fire.Instance ?? s.LastInstanceId)
                 .SetProperty(s => s.LastOutcome, outcome)
                 .SetProperty(s => s.LeaseOwner, (string?)null)
-                .SetProperty(s => s.LeaseUntil, (DateTime?)null)
+                .SetProperty(s => s.LeaseUntil, rest)
                 .SetProperty(s => s.UpdatedAt, now)
                 .SetProperty(s => s.Version, row.Version + 1), CancellationToken.None);
         if (advanced == 0)
@@ -286,7 +290,9 @@ internal sealed partial class ScheduleFiring(
 
     private static string Fires(int count) => count == 1 ? "1 fire" : $"{count} fires";
 
-    private sealed record Fire(DateTime? Next, DateTime? FiredAt, Guid? Instance, string Outcome);
+    /// <summary>What a fire did. With <c>RetryLater</c> it did not happen and stays due: the row rests until the next poll
+    /// instead of being claimed again at once.</summary>
+    private sealed record Fire(DateTime? Next, DateTime? FiredAt, Guid? Instance, string Outcome, bool RetryLater = false);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Schedule {Name} could not fire; it stays due and is tried again")]
     private partial void LogFireFailed(Exception exception, string name);
