@@ -3,6 +3,7 @@ using ApprovalPortal.Data.Schedules;
 using ApprovalPortal.Engine.Definitions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace ApprovalPortal.Engine.Triggers;
 
@@ -11,7 +12,7 @@ namespace ApprovalPortal.Engine.Triggers;
 /// those no longer declared stop firing. Admin rows are the admin's and never touched here. Runs once per process,
 /// before its first fire, on every node (each node may be first after a deployment).</summary>
 internal sealed partial class ScheduleCatalog(DefinitionRegistry definitions, IDbContextFactory<PortalDbContext> contexts, TimeProvider clock,
-    ILogger<ScheduleCatalog> logger)
+    IOptions<EngineOptions> engine, ILogger<ScheduleCatalog> logger)
 {
     private readonly SemaphoreSlim _once = new(1, 1);
     private bool _synced;
@@ -65,6 +66,11 @@ internal sealed partial class ScheduleCatalog(DefinitionRegistry definitions, ID
         var declared = definitions.All.GroupBy(d => d.Name).Select(g => g.MaxBy(d => d.Version)!)
             .SelectMany(d => d.Starts.Select(s => (Definition: d.Name, Start: s))).ToList();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        // Whatever an earlier run of this node had claimed is free again (that run is gone), as with instances.
+        var node = engine.Value.NodeName;
+        await db.Schedules.Where(s => s.LeaseOwner == node).ExecuteUpdateAsync(u => u
+            .SetProperty(s => s.LeaseOwner, (string?)null).SetProperty(s => s.LeaseUntil, (DateTime?)null)
+            .SetProperty(s => s.Version, s => s.Version + 1), cancellationToken);
         var rows = await db.Schedules.ToDictionaryAsync(s => s.Name, StringComparer.Ordinal, cancellationToken);
         foreach (var (definition, start) in declared)
         {
