@@ -43,7 +43,7 @@ public sealed partial class ScheduleCommands
     }
 
     /// <summary>Stops a schedule or trigger from firing until it is resumed.</summary>
-    public Task<ScheduleResult> PauseAsync(Guid id, string by, CancellationToken cancellationToken) =>
+    public Task<ScheduleResult> PauseAsync(Guid id, string by, CancellationToken cancellationToken = default) =>
         ChangeAsync(id, by, "schedule.paused", row =>
         {
             if (row.Paused)
@@ -56,7 +56,7 @@ public sealed partial class ScheduleCommands
 
     /// <summary>Lets a paused schedule fire again, from its next fire time after now (the fires while it was paused are
     /// not missed fires: nobody wanted them).</summary>
-    public Task<ScheduleResult> ResumeAsync(Guid id, string by, CancellationToken cancellationToken) =>
+    public Task<ScheduleResult> ResumeAsync(Guid id, string by, CancellationToken cancellationToken = default) =>
         ChangeAsync(id, by, "schedule.resumed", row =>
         {
             if (!row.Paused)
@@ -76,7 +76,7 @@ public sealed partial class ScheduleCommands
 
     /// <summary>Starts one instance now, outside the fire times. <paramref name="request"/> identifies the request: the same
     /// request repeated starts the same one instance.</summary>
-    public async Task<ScheduleResult> RunNowAsync(Guid id, Guid request, string by, CancellationToken cancellationToken)
+    public async Task<ScheduleResult> RunNowAsync(Guid id, Guid request, string by, CancellationToken cancellationToken = default)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
         var row = await db.Schedules.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
@@ -97,8 +97,9 @@ public sealed partial class ScheduleCommands
         return new ScheduleResult.Done(started.InstanceId);
     }
 
-    /// <summary>Creates an admin's cron schedule (<paramref name="id"/> null) or edits one (at <paramref name="expectedVersion"/>).</summary>
-    public async Task<ScheduleResult> SaveAsync(Guid? id, long expectedVersion, ScheduleDraft draft, string by, CancellationToken cancellationToken)
+    /// <summary>Creates an admin's cron schedule (<paramref name="id"/> null) or edits one. The edit is written under the row's
+    /// version as read here, so a fire at the same moment makes it a refusal rather than a lost change.</summary>
+    public async Task<ScheduleResult> SaveAsync(Guid? id, ScheduleDraft draft, string by, CancellationToken cancellationToken = default)
     {
         if (Validate(draft, out var spec) is { } error)
         {
@@ -117,10 +118,6 @@ public sealed partial class ScheduleCommands
             if (row.Origin != ScheduleOrigin.Admin)
             {
                 return new ScheduleResult.Refused($"'{row.Name}' is declared by the workflow {row.DefinitionName}; change it there.");
-            }
-            if (row.Version != expectedVersion)
-            {
-                return new ScheduleResult.Refused("It was changed meanwhile (or it fired); reload and edit again.");
             }
         }
         else
