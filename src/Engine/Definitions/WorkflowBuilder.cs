@@ -51,6 +51,7 @@ public sealed class WorkflowBuilder<TState> where TState : class
         MissedFirePolicy missedFires = MissedFirePolicy.Skip, OverlapPolicy overlap = OverlapPolicy.Skip)
     {
         var spec = CronSpec.Parse(cron, timeZone);
+        CheckName(name, nameof(name));
         _starts.Add(_ => new CronStart(name, spec, at => input(at), missedFires, overlap));
         return this;
     }
@@ -61,6 +62,7 @@ public sealed class WorkflowBuilder<TState> where TState : class
     public WorkflowBuilder<TState> StartWhen(string name, Func<ConditionContext, ValueTask<TState?>> condition, TimeSpan every,
         Func<TState, string> dedupeKey)
     {
+        CheckName(name, nameof(name));
         if (every < TimeSpan.FromSeconds(1))
         {
             throw new ArgumentOutOfRangeException(nameof(every), every, "A condition is evaluated at most once a second.");
@@ -74,9 +76,20 @@ public sealed class WorkflowBuilder<TState> where TState : class
     /// (default: the body is the state).</summary>
     public WorkflowBuilder<TState> StartOn(string eventName, Func<JsonElement, TState>? input = null)
     {
+        CheckName(eventName, nameof(eventName));
         _starts.Add(definition => new EventStart($"{definition}-on-{eventName}", eventName,
             input is null ? body => body.Deserialize<TState>(EngineJson.Options) ?? throw new JsonException("The event's body is null.") : body => input(body)));
         return this;
+    }
+
+    // Names travel in URLs (/api/v1/events/{name}), business keys and "schedule:<name>".
+    private static void CheckName(string name, string parameter)
+    {
+        if (string.IsNullOrEmpty(name) || name.Length > 100 || !char.IsAsciiLetterOrDigit(name[0])
+            || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_'))
+        {
+            throw new ArgumentException($"'{name}' is not a name: 1 to 100 letters, digits, dots, dashes or underscores, starting with a letter or digit.", parameter);
+        }
     }
 
     internal CompiledWorkflow Build(string name, int version, string? description)

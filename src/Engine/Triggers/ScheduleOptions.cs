@@ -14,8 +14,9 @@ public sealed class ScheduleOptions : IValidatableObject
     /// <summary>How late a fire may be before it counts as missed and follows its schedule's missed-fire policy. Default 1 min.</summary>
     public TimeSpan MissedFireGrace { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>How long one evaluation of a condition may take before it counts as not holding. Default 30 s.</summary>
-    public TimeSpan ConditionTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>How long one evaluation of a condition may take before it counts as not holding; keep it below
+    /// Engine:LeaseDuration, so that no other node evaluates it meanwhile. Default 20 s.</summary>
+    public TimeSpan ConditionTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
