@@ -6,7 +6,7 @@ namespace ApprovalPortal.Engine.Triggers;
 
 /// <summary>On worker nodes: fires due schedules and conditions every <see cref="ScheduleOptions.PollInterval"/>. It holds
 /// nothing of a schedule itself: the rows are the schedule, and every node's ticker competes for them.</summary>
-internal sealed partial class ScheduleTicker(ScheduleFiring firing, TimeProvider clock, IOptions<EngineOptions> engine,
+internal sealed partial class ScheduleTicker(ScheduleFiring firing, ScheduleCatalog catalog, TimeProvider clock, IOptions<EngineOptions> engine,
     IOptions<ScheduleOptions> options, ILogger<ScheduleTicker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -16,19 +16,25 @@ internal sealed partial class ScheduleTicker(ScheduleFiring firing, TimeProvider
             return;
         }
         using var timer = new PeriodicTimer(options.Value.PollInterval, clock);
-        do
+        // At start the rows are brought in step with the definitions; the first fires come with the first tick.
+        await RunAsync(() => catalog.EnsureSyncedAsync(stoppingToken), stoppingToken);
+        while (await WaitAsync(timer, stoppingToken))
         {
-            try
-            {
-                await firing.FireDueAsync(stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                // The database may be away; the next tick tries again.
-                LogTickFailed(ex);
-            }
+            await RunAsync(() => firing.FireDueAsync(stoppingToken), stoppingToken);
         }
-        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    private async Task RunAsync(Func<Task> work, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await work();
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            // The database may be away (or not migrated yet); the next tick tries again.
+            LogTickFailed(ex);
+        }
     }
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)

@@ -40,10 +40,16 @@ public sealed class ScheduleCrashTests
         // A last run catches up the fires missed while the node was down (all within the grace), then is killed too.
         var last = await ChildRun.StartAsync(database, "schedule");
         await last.WaitForLineAsync(l => l == "running", TimeSpan.FromSeconds(60));
-        await Task.Delay(TimeSpan.FromSeconds(3), Cancel);
+        await using var db = database.CreateContext();
+        var patience = DateTime.UtcNow.AddSeconds(120);
+        while (await db.Schedules.AsNoTracking().Where(s => s.Name == ScheduledCrashWorkflow.ScheduleName).Select(s => s.NextFireAt).SingleAsync(Cancel)
+            < DateTime.UtcNow.AddSeconds(-2))
+        {
+            Assert.True(DateTime.UtcNow < patience, "the last run caught up the fires missed while the node was down");
+            await Task.Delay(200, Cancel);
+        }
         await last.KillAsync();
 
-        await using var db = database.CreateContext();
         var keys = await db.WorkflowInstances.AsNoTracking().Where(i => i.DefinitionName == ScheduledCrashWorkflow.DefinitionName)
             .Select(i => i.BusinessKey!).ToListAsync(Cancel);
         var times = keys.Select(k => DateTime.Parse(k[(k.IndexOf('@') + 1)..], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal)).Order().ToList();
