@@ -4,20 +4,21 @@ using Microsoft.Extensions.Options;
 
 namespace ApprovalPortal.Engine.Triggers;
 
-/// <summary>On worker nodes: fires due schedules and conditions every <see cref="ScheduleOptions.PollInterval"/>. It holds
+/// <summary>Brings the schedule rows in step at start-up and, on worker nodes, fires due schedules and conditions every <see cref="ScheduleOptions.PollInterval"/>. It holds
 /// nothing of a schedule itself: the rows are the schedule, and every node's ticker competes for them.</summary>
 internal sealed partial class ScheduleTicker(ScheduleFiring firing, ScheduleCatalog catalog, TimeProvider clock, IOptions<EngineOptions> engine,
     IOptions<ScheduleOptions> options, ILogger<ScheduleTicker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // At start the rows are brought in step with the definitions (on every node, so the portal lists them);
+        // only worker nodes fire, from their first tick on.
+        await RunAsync(() => catalog.EnsureSyncedAsync(stoppingToken), stoppingToken);
         if (!engine.Value.RunJobServer)
         {
             return;
         }
         using var timer = new PeriodicTimer(options.Value.PollInterval, clock);
-        // At start the rows are brought in step with the definitions; the first fires come with the first tick.
-        await RunAsync(() => catalog.EnsureSyncedAsync(stoppingToken), stoppingToken);
         while (await WaitAsync(timer, stoppingToken))
         {
             await RunAsync(() => firing.FireDueAsync(stoppingToken), stoppingToken);
