@@ -17,7 +17,7 @@ public sealed class SchedulesAccessTests : IAsyncLifetime
         var html = await olivia.GetStringAsync("/schedules", Cancel);
 
         Assert.Contains("href=\"schedules\"", home, StringComparison.Ordinal);
-        Assert.Contains("Schedules and triggers", html, StringComparison.Ordinal);
+        Assert.Contains("Schedules and triggers</h1>", html, StringComparison.Ordinal);
         Assert.Contains("id=\"schedules\"", html, StringComparison.Ordinal);
     }
 

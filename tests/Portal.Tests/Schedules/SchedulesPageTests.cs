@@ -79,6 +79,8 @@ public sealed class SchedulesPageOperatorTests() : SchedulesPageTest(PortalPolic
         Assert.Equal(["Mon 2026-12-07 02:00:00 +01:00", "2026-12-07 01:00:00", "Mon 2026-12-07 03:00:00 +01:00", "2026-12-07 02:00:00",
             "Mon 2026-12-07 04:00:00 +01:00", "2026-12-07 03:00:00"], cells);
         Assert.Contains("In Europe/Berlin", hourly.QuerySelector("[data-next-runs] thead")!.TextContent, StringComparison.Ordinal);
+        // Named by its own heading; its state said in words, not by colour alone.
+        Assert.Equal("hourly-catch-up", hourly.QuerySelector("h2")!.TextContent.Trim());
         Assert.Contains("Active", hourly.QuerySelector("[data-state]")!.TextContent, StringComparison.Ordinal);
         Assert.Contains("condition trigger", page.Find("[data-schedule=backlog-over-limit]").TextContent, StringComparison.Ordinal);
         // Operators pause and run; only admins create and edit.
