@@ -217,6 +217,38 @@ public sealed class ScheduleFiringTests
         Assert.Equal("olivia", audit.Actor);
     }
 
+    [Theory]
+    [MemberData(nameof(Providers.Runnable), MemberType = typeof(Providers))]
+    public async Task AdminSchedule_FiresWithItsStoredInput_AnEditWithABadCronChangesNothing_AndADeclaredOneIsNotEditedThere(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var clock = new FakeTimeProvider(ScheduleHosts.Start);
+        await using var engine = await ScheduleHosts.StartAsync(database, clock, e => e.AddWorkflow<EveryMinuteWorkflow>());
+        var commands = engine.Get<ScheduleCommands>();
+        var draft = new ScheduleDraft("quarter-hourly", EveryMinuteWorkflow.DefinitionName, "*/15 * * * *", "UTC",
+            """{"firedAt":"2026-01-01T00:00:00+00:00","key":"from-admin"}""", MissedFirePolicy.Skip, OverlapPolicy.Allow);
+        Assert.IsType<ScheduleResult.Done>(await commands.SaveAsync(null, draft, "ada.admin", Cancel));
+        await using var db = database.CreateContext();
+        var saved = await db.Schedules.AsNoTracking().SingleAsync(s => s.Name == "quarter-hourly", Cancel);
+
+        var badCron = Assert.IsType<ScheduleResult.Refused>(await commands.SaveAsync(saved.Id, draft with { Cron = "*/15 * * *" }, "ada.admin", Cancel));
+        var badInput = Assert.IsType<ScheduleResult.Refused>(await commands.SaveAsync(saved.Id, draft with { InputJson = "{\"firedAt\":5}" }, "ada.admin", Cancel));
+        var declared = await db.Schedules.AsNoTracking().SingleAsync(s => s.Name == "every-minute", Cancel);
+        var notHere = Assert.IsType<ScheduleResult.Refused>(await commands.SaveAsync(declared.Id, draft with { Name = "every-minute" }, "ada.admin", Cancel));
+
+        Assert.Contains("is not a cron expression", badCron.Reason, StringComparison.Ordinal);
+        Assert.Contains("not a valid FireState", badInput.Reason, StringComparison.Ordinal);
+        Assert.Contains("declared by the workflow", notHere.Reason, StringComparison.Ordinal);
+        var unchanged = await db.Schedules.AsNoTracking().SingleAsync(s => s.Id == saved.Id, Cancel);
+        Assert.Equal(("*/15 * * * *", saved.Version), (unchanged.Cron, unchanged.Version));
+
+        clock.Advance(TimeSpan.FromMinutes(15));
+        await engine.Get<ScheduleFiring>().FireDueAsync(Cancel);
+        var instance = await db.WorkflowInstances.AsNoTracking().SingleAsync(i => i.StartedBy == "schedule:quarter-hourly", Cancel);
+        Assert.Equal("quarter-hourly@2026-12-07T00:15:00Z", instance.BusinessKey);
+        Assert.Contains("from-admin", instance.StateJson, StringComparison.Ordinal);
+    }
+
     internal static async Task WaitAsync(TestDatabase database, string definition, WorkflowStatus status, int count)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
