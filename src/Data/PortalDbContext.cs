@@ -7,6 +7,7 @@ using ApprovalPortal.Data.Integrations;
 using ApprovalPortal.Data.Invocations;
 using ApprovalPortal.Data.Outbox;
 using ApprovalPortal.Data.Providers;
+using ApprovalPortal.Data.Schedules;
 using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Data.Workflows;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -22,6 +23,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<Checkpoint> Checkpoints => Set<Checkpoint>();
     public DbSet<ScheduledTimer> Timers => Set<ScheduledTimer>();
     public DbSet<PendingSignal> PendingSignals => Set<PendingSignal>();
+    public DbSet<WorkflowSchedule> Schedules => Set<WorkflowSchedule>();
     public DbSet<HumanTask> HumanTasks => Set<HumanTask>();
     public DbSet<Decision> Decisions => Set<Decision>();
     public DbSet<EscalationPolicy> EscalationPolicies => Set<EscalationPolicy>();

@@ -15,6 +15,7 @@ using ApprovalPortal.Engine.Rates;
 using ApprovalPortal.Engine.Scheduling;
 using ApprovalPortal.Engine.Storage;
 using ApprovalPortal.Engine.Tools;
+using ApprovalPortal.Engine.Triggers;
 using Hangfire;
 using Hangfire.AspNetCore;
 using Hangfire.InMemory;
@@ -97,6 +98,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton(sp => new Signals(sp.GetRequiredService<InstanceCommandRunner>()));
         services.AddSingleton(sp => new TaskCommands(sp.GetRequiredService<ChangeRunner>(), sp.GetRequiredService<InstanceChanges>(), sp.GetRequiredService<ClaimRule>()));
         services.AddHostedService<EngineStartup>();
+        services.AddScheduleTriggers();
 
         AddJobs(services, options);
         return new EngineBuilder(services);

@@ -24,11 +24,21 @@ internal static class CrashNode
             ["ConnectionStrings:Portal"] = connection,
             ["Engine:NodeName"] = NodeName,
             ["Engine:LeaseDuration"] = "00:00:05",
-            ["Engine:RunJobServer"] = mode == "run" ? "true" : "false",
+            ["Engine:RunJobServer"] = mode is "run" or "schedule" ? "true" : "false",
+            // Every fire within the grace is fired on its own, so a restart's backlog shows whether a fire was lost.
+            ["Schedules:PollInterval"] = "00:00:01",
+            ["Schedules:MissedFireGrace"] = "01:00:00",
         });
         builder.Services.AddApprovalData(builder.Configuration, AppContext.BaseDirectory);
         builder.Services.AddSingleton(new EffectsTable(provider, connection));
-        builder.Services.AddApprovalEngine(builder.Configuration).AddWorkflow<CrashWorkflow>().AddWorkflow<EscalatingCrashWorkflow>().AddTool<EffectTool>();
+        if (mode == "schedule")
+        {
+            builder.Services.AddApprovalEngine(builder.Configuration).AddWorkflow<ScheduledCrashWorkflow>();
+        }
+        else
+        {
+            builder.Services.AddApprovalEngine(builder.Configuration).AddWorkflow<CrashWorkflow>().AddWorkflow<EscalatingCrashWorkflow>().AddTool<EffectTool>();
+        }
         using var host = builder.Build();
         var diagnostics = host.Services.GetRequiredService<EngineDiagnostics>();
         var output = Console.Out;
@@ -45,6 +55,11 @@ internal static class CrashNode
             if (hold is not null && marker.StartsWith(hold, StringComparison.Ordinal))
             {
                 Thread.Sleep(Timeout.Infinite);
+            }
+            if (marker.StartsWith("schedule-fired ", StringComparison.Ordinal))
+            {
+                // Widens the seam between a fire's committed instance and its schedule's advance, for the killer to hit.
+                Thread.Sleep(40);
             }
         };
         await host.StartAsync();

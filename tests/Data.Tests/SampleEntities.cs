@@ -6,6 +6,7 @@ using ApprovalPortal.Data.Incidents;
 using ApprovalPortal.Data.Integrations;
 using ApprovalPortal.Data.Invocations;
 using ApprovalPortal.Data.Outbox;
+using ApprovalPortal.Data.Schedules;
 using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Data.Workflows;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -120,6 +121,14 @@ internal static class SampleEntities
                 Status = InvocationStatus.Failed, InputTokens = 321, OutputTokens = 54, StartedAt = At(3), DurationMs = 7.5,
                 // Ten decimal places survive on every provider (SQLite keeps decimals as text).
                 DefinitionName = definition.Name, Cost = 1234.0000012345m, CostCurrency = "EUR",
+            },
+            new WorkflowSchedule
+            {
+                Id = Guid.CreateVersion7(), Name = "nightly-" + suffix, Kind = ScheduleKind.Condition, Origin = ScheduleOrigin.Admin,
+                DefinitionName = definition.Name, Cron = "0 2 * * *", TimeZone = "Europe/Berlin", IntervalSeconds = 90, EventName = "invoice-received",
+                InputJson = """{"day":"2026-11-29"}""", MissedFires = MissedFirePolicy.RunOnce, Overlap = OverlapPolicy.Allow, Paused = true,
+                NextFireAt = At(60), LeaseOwner = "node-a", LeaseUntil = At(61), Version = 4, LastFireAt = At(1), LastInstanceId = instance.Id,
+                LastOutcome = "started", CreatedAt = At(0), UpdatedAt = At(2), UpdatedBy = "ada.admin",
             },
             new Incident
             {

@@ -55,6 +55,9 @@ public sealed class CompiledWorkflow
 
     internal IReadOnlyDictionary<string, StepDefinition> Steps { get; }
 
+    /// <summary>The schedules, conditions and events that start it by themselves. Default none.</summary>
+    public IReadOnlyList<WorkflowStart> Starts { get; init; } = [];
+
     /// <summary>The step a replay from a checkpoint runs first: the step after it (<paramref name="nextStep"/>), except where the
     /// checkpoint's step parked there: gate <paramref name="checkpointStep"/> opened, or the step began a wait for a signal or a
     /// time (<paramref name="stepParked"/>, see <see cref="Interventions.ReplayStart"/>). That step runs again and parks again,

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ApprovalPortal.Data.Schedules;
 
 namespace ApprovalPortal.Engine.Definitions;
 
@@ -6,6 +7,7 @@ namespace ApprovalPortal.Engine.Definitions;
 public sealed class WorkflowBuilder<TState> where TState : class
 {
     private readonly List<StepDefinition> _steps = [];
+    private readonly List<Func<string, WorkflowStart>> _starts = [];
 
     /// <summary>A step: runs <paramref name="run"/> over the state and returns where to go next.</summary>
     /// <param name="name">Unique within the workflow.</param>
@@ -36,6 +38,60 @@ public sealed class WorkflowBuilder<TState> where TState : class
         return this;
     }
 
+    /// <summary>Starts an instance at each fire time of <paramref name="cron"/> read in <paramref name="timeZone"/>, on one
+    /// node only, once per fire time (also across crashes). The fire time is in the instance's business key
+    /// ("name@2026-12-04T02:00:00Z") and is given to <paramref name="input"/> in the zone's offset.</summary>
+    /// <param name="name">Unique among schedules and triggers; the instances are started by "schedule:&lt;name&gt;".</param>
+    /// <param name="cron">5 fields (minute hour day month weekday), or 6 with seconds first.</param>
+    /// <param name="timeZone">An IANA id (Europe/Berlin) or UTC.</param>
+    /// <param name="input">The new instance's state for a fire time.</param>
+    /// <param name="missedFires">What fires missed while no node ran do. Default <see cref="MissedFirePolicy.Skip"/>.</param>
+    /// <param name="overlap">Whether a fire starts while the previous run is open. Default <see cref="OverlapPolicy.Skip"/>.</param>
+    public WorkflowBuilder<TState> Schedule(string name, string cron, string timeZone, Func<DateTimeOffset, TState> input,
+        MissedFirePolicy missedFires = MissedFirePolicy.Skip, OverlapPolicy overlap = OverlapPolicy.Skip)
+    {
+        var spec = CronSpec.Parse(cron, timeZone);
+        CheckName(name, nameof(name));
+        _starts.Add(_ => new CronStart(name, spec, at => input(at), missedFires, overlap));
+        return this;
+    }
+
+    /// <summary>Evaluates <paramref name="condition"/> every <paramref name="every"/> (on one node at a time); when it
+    /// returns a state, starts an instance with it unless one was ever started for its <paramref name="dedupeKey"/>
+    /// (the key is in the instance's business key, "name@key").</summary>
+    public WorkflowBuilder<TState> StartWhen(string name, Func<ConditionContext, ValueTask<TState?>> condition, TimeSpan every,
+        Func<TState, string> dedupeKey)
+    {
+        CheckName(name, nameof(name));
+        if (every < TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(every), every, "A condition is evaluated at most once a second.");
+        }
+        _starts.Add(_ => new ConditionStart(name, every, async context => await condition(context), state => dedupeKey((TState)state)));
+        return this;
+    }
+
+    /// <summary>Starts an instance each time an agent posts the event <paramref name="eventName"/>
+    /// (<c>POST /api/v1/events/{name}</c>), with the state <paramref name="input"/> reads from the event's body
+    /// (default: the body is the state).</summary>
+    public WorkflowBuilder<TState> StartOn(string eventName, Func<JsonElement, TState>? input = null)
+    {
+        CheckName(eventName, nameof(eventName));
+        _starts.Add(definition => new EventStart($"{definition}-on-{eventName}", eventName,
+            input is null ? body => body.Deserialize<TState>(EngineJson.Options) ?? throw new JsonException("The event's body is null.") : body => input(body)));
+        return this;
+    }
+
+    // Names travel in URLs (/api/v1/events/{name}), business keys and "schedule:<name>".
+    private static void CheckName(string name, string parameter)
+    {
+        if (string.IsNullOrEmpty(name) || name.Length > 100 || !char.IsAsciiLetterOrDigit(name[0])
+            || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_'))
+        {
+            throw new ArgumentException($"'{name}' is not a name: 1 to 100 letters, digits, dots, dashes or underscores, starting with a letter or digit.", parameter);
+        }
+    }
+
     internal CompiledWorkflow Build(string name, int version, string? description)
     {
         if (_steps.Count == 0)
@@ -58,6 +114,9 @@ public sealed class WorkflowBuilder<TState> where TState : class
                 throw new InvalidOperationException($"Workflow '{name}': step '{step.Name}' leads to '{unknown}', which is not declared.");
             }
         }
-        return new CompiledWorkflow(name, version, description, typeof(TState), _steps[0].Name, byName);
+        return new CompiledWorkflow(name, version, description, typeof(TState), _steps[0].Name, byName)
+        {
+            Starts = _starts.Select(start => start(name)).ToList(),
+        };
     }
 }

@@ -1,3 +1,4 @@
+using ApprovalPortal.Portal.Api.Events;
 using ApprovalPortal.Portal.Api.Keys;
 using ApprovalPortal.Portal.Api.Tasks;
 using ApprovalPortal.Portal.Api.Workflows;
@@ -110,6 +111,7 @@ public static class ApiServiceCollectionExtensions
         var api = app.MapGroup("/api/v1").RequireRateLimiting(PortalRateLimits.ApiKeyPolicy);
         api.MapTasksApi();
         api.MapWorkflowsApi();
+        api.MapEventsApi();
         app.MapOpenApi().AllowAnonymous();
         // Scalar's default fonts come from its CDN; the page keeps to this site (and its Content-Security-Policy).
         app.MapScalarApiReference(o => { o.WithTitle("ApprovalPortal agent API"); o.DefaultFonts = false; }).AllowAnonymous();

@@ -41,6 +41,7 @@ public static class PortalHosting
         builder.Services.AddSingleton<WorkflowSearch>();
         builder.Services.AddSingleton<InstanceDetails>();
         builder.Services.AddSingleton<IncidentList>();
+        builder.Services.AddSingleton<ApprovalPortal.Portal.Schedules.ScheduleBoard>();
         builder.Services.AddSingleton<ReplayPreview>();
         builder.Services.AddSingleton<InstanceOpenTasks>();
         builder.Services.AddSingleton<FloorCounts>();
