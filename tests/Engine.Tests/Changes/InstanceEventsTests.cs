@@ -40,6 +40,9 @@ public sealed class InstanceEventsTests
         Assert.Equal(new DecisionRecordedEvent(A, B, TaskOutcome.Approved, 1, 2, DecisionSource.Api, "agent", "ap_12"),
             Read(WorkflowEventType.DecisionRecorded,
                 $$"""{"taskId":"{{A}}","decisionId":"{{B}}","outcome":"Approved","approvals":1,"required":2,"source":"Api","apiClient":"agent","apiKeyPrefix":"ap_12"}"""));
+        // The priority change was written as {reason, details:{from,to}} before its record existed.
+        Assert.Equal(new PriorityChangedEvent("urgent", new PriorityChange(0, 50)),
+            Read(WorkflowEventType.PriorityChanged, """{"reason":"urgent","details":{"from":0,"to":50}}"""));
         Assert.Equal(new GateClosedEvent(A, TaskOutcome.Rejected), Read(WorkflowEventType.GateClosed, $$"""{"taskId":"{{A}}","outcome":"Rejected"}"""));
         Assert.Equal(new EscalatedEvent(A, 1, EscalationAction.Reassign, "leads", null, new DateTime(2026, 11, 20, 10, 0, 0, DateTimeKind.Utc)),
             Read(WorkflowEventType.Escalated, $$"""{"taskId":"{{A}}","level":1,"action":"Reassign","group":"leads","assignee":null,"dueAt":"2026-11-20T10:00:00Z"}"""));
@@ -56,6 +59,7 @@ public sealed class InstanceEventsTests
             new GateClosedEvent(A, TaskOutcome.Chosen), new EscalatedEvent(A, 0, EscalationAction.AutoApprove, null, null, null),
             new PausedEvent("r"), new ResumedEvent("r"), new CancelledEvent("r"), new RetriedEvent("r"), new SkippedEvent("r", new SkippedStep("a", "b")),
             new RewoundEvent(2, false, "r"), new ForkedEvent(A, B, 2, true, "r"), new TaskReassignedEvent(A, new RoutedFrom("a", "q"), new RoutedTo("b", "p"), "r"),
+            new PriorityChangedEvent("r", new PriorityChange(0, 10)),
         ];
         Assert.Equal(Enum.GetValues<WorkflowEventType>().Where(t => InstanceEvents.RecordOf(t) is not null).Order(), events.Select(e => e.Type).Order());
         foreach (var evt in events)
