@@ -93,6 +93,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<InstanceCommandRunner>();
         services.AddSingleton(sp => new InstanceCommands(sp.GetRequiredService<InstanceCommandRunner>(), sp.GetRequiredService<DefinitionRegistry>()));
         services.AddSingleton(sp => new Signals(sp.GetRequiredService<InstanceCommandRunner>()));
+        services.AddSingleton(sp => new ProposalRevisions(sp.GetRequiredService<ChangeRunner>(), sp.GetRequiredService<InstanceChanges>()));
         services.AddSingleton(sp => new TaskCommands(sp.GetRequiredService<ChangeRunner>(), sp.GetRequiredService<InstanceChanges>()));
         services.AddHostedService<EngineStartup>();
 
