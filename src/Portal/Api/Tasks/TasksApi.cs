@@ -303,7 +303,7 @@ public static class TasksApi
             return null;
         }
         static bool Approves(TaskOutcome outcome) => outcome is TaskOutcome.Approved or TaskOutcome.EditedAndApproved;
-        var approvals = task.Decisions.Count(d => d.DecidedAt <= decision.DecidedAt && Approves(d.Outcome));
+        var approvals = task.Decisions.Count(d => d.DecidedAt <= decision.DecidedAt && d.ProposalRevision == decision.ProposalRevision && Approves(d.Outcome));
         return Approves(decision.Outcome) && decision.Source != DecisionSource.Escalation && approvals < task.RequiredApprovals
             ? TypedResults.Ok(new DecideTaskResponse("voteRecorded", decision.Id, null, approvals, task.RequiredApprovals))
             : TypedResults.Ok(new DecideTaskResponse("decided", decision.Id, decision.Outcome, null, null));
