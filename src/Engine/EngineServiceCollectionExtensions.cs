@@ -96,6 +96,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<InstanceCommandRunner>();
         services.AddSingleton(sp => new InstanceCommands(sp.GetRequiredService<InstanceCommandRunner>(), sp.GetRequiredService<DefinitionRegistry>()));
         services.AddSingleton(sp => new Signals(sp.GetRequiredService<InstanceCommandRunner>()));
+        services.AddSingleton(sp => new ProposalRevisions(sp.GetRequiredService<ChangeRunner>(), sp.GetRequiredService<InstanceChanges>()));
         services.AddSingleton(sp => new TaskCommands(sp.GetRequiredService<ChangeRunner>(), sp.GetRequiredService<InstanceChanges>(), sp.GetRequiredService<ClaimRule>()));
         services.AddHostedService<EngineStartup>();
         services.AddScheduleTriggers();

@@ -966,7 +966,7 @@ namespace ApprovalPortal.Migrations.SqlServer.Migrations
 
                     b.HasIndex("DecidedAt");
 
-                    b.HasIndex("TaskId", "DecidedBy")
+                    b.HasIndex("TaskId", "DecidedBy", "ProposalRevision")
                         .IsUnique();
 
                     b.ToTable("Decisions");

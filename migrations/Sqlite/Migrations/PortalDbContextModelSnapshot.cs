@@ -951,7 +951,7 @@ namespace ApprovalPortal.Migrations.Sqlite.Migrations
 
                     b.HasIndex("DecidedAt");
 
-                    b.HasIndex("TaskId", "DecidedBy")
+                    b.HasIndex("TaskId", "DecidedBy", "ProposalRevision")
                         .IsUnique();
 
                     b.ToTable("Decisions");

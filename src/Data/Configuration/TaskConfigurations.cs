@@ -79,8 +79,9 @@ internal sealed class DecisionConfiguration : IEntityTypeConfiguration<Decision>
         b.Property(d => d.DecidedBy).HasMaxLength(Lengths.UserName);
         b.Property(d => d.PayloadHash).HasMaxLength(Lengths.Hash);
         b.Property(d => d.Choice).HasMaxLength(Lengths.Name);
-        // A quorum counts distinct reviewers: one decision per reviewer per task.
-        b.HasIndex(d => new { d.TaskId, d.DecidedBy }).IsUnique();
+        // A quorum counts distinct reviewers: one decision per reviewer per revision of the task's proposal (a revised
+        // proposal is reviewed again, by the same people too).
+        b.HasIndex(d => new { d.TaskId, d.DecidedBy, d.ProposalRevision }).IsUnique();
         b.HasIndex(d => d.DecidedAt);
     }
 }

@@ -1,7 +1,7 @@
 namespace ApprovalPortal.Data.Tasks;
 
-/// <summary>One reviewer's immutable answer to a task. (TaskId, DecidedBy) is unique, so a quorum
-/// is always of distinct reviewers.</summary>
+/// <summary>One reviewer's immutable answer to a task. (TaskId, DecidedBy, ProposalRevision) is unique, so a quorum
+/// is always of distinct reviewers; a decision on an older revision than the task's is superseded and no longer counts.</summary>
 public sealed class Decision
 {
     public Guid Id { get; set; }

@@ -12,6 +12,7 @@ public enum WorkflowEventType
     TaskClaimed,
     TaskReleased,
     TaskReassigned,
+    ProposalRevised,
     DecisionRecorded,
     GateClosed,
     WaitStarted,

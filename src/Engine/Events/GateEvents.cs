@@ -32,6 +32,18 @@ public sealed record DecisionRecordedEvent(Guid TaskId, Guid DecisionId, TaskOut
     public override WorkflowEventType Type => WorkflowEventType.DecisionRecorded;
 }
 
+/// <summary>The agent revised the proposal of a task of the instance; approvals of older revisions no longer count.</summary>
+/// <param name="TaskId">The task.</param>
+/// <param name="Revision">The proposal's revision now.</param>
+/// <param name="Changes">How many values differ from the previous revision.</param>
+/// <param name="SupersededApprovals">Approvals given to older revisions, which no longer count toward the quorum.</param>
+/// <param name="ApiClient">The API client that revised it, if any (else the engine re-proposed the gate).</param>
+public sealed record ProposalRevisedEvent(Guid TaskId, int Revision, int Changes, int SupersededApprovals, string? ApiClient) : InstanceEvent
+{
+    /// <inheritdoc />
+    public override WorkflowEventType Type => WorkflowEventType.ProposalRevised;
+}
+
 /// <summary>The decision closed the gate the instance waited at; it goes on with it.</summary>
 /// <param name="TaskId">The task.</param>
 /// <param name="Outcome">What was decided.</param>

@@ -20,6 +20,7 @@ public static class InstanceEvents
         [WorkflowEventType.GateOpened] = typeof(GateOpenedEvent),
         [WorkflowEventType.DecisionRecorded] = typeof(DecisionRecordedEvent),
         [WorkflowEventType.GateClosed] = typeof(GateClosedEvent),
+        [WorkflowEventType.ProposalRevised] = typeof(ProposalRevisedEvent),
         [WorkflowEventType.Escalated] = typeof(EscalatedEvent),
         [WorkflowEventType.Paused] = typeof(PausedEvent),
         [WorkflowEventType.Resumed] = typeof(ResumedEvent),

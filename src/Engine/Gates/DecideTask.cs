@@ -76,9 +76,13 @@ public abstract record DecisionResult
     public sealed record NotFound : DecisionResult;
 
     /// <summary>The decision is not allowed; nothing was written.</summary>
-    public sealed record Refused(string Reason) : DecisionResult
+    public record Refused(string Reason) : DecisionResult
     {
         /// <summary>The claim of another reviewer that refused the decision (its reason says the same), or null.</summary>
         public ClaimHold? Claim { get; init; }
     }
+
+    /// <summary>The decision was made on an older revision of the proposal than the task's <paramref name="Revision"/>;
+    /// nothing was written. The reviewer looks at the revised proposal again.</summary>
+    public sealed record ProposalChanged(int Revision) : Refused(TaskDecisions.StaleRevision(Revision));
 }

@@ -85,7 +85,8 @@ internal sealed class DecisionAuthority(IReviewerRights rights, ClaimRule claims
             cancellationToken);
     }
 
-    private static async Task<bool> IsOriginatorAsync(PortalDbContext db, HumanTask task, WorkflowInstance? instance, DecidingClient client,
+    /// <summary>Whether <paramref name="client"/> is the agent that asked for <paramref name="task"/> (or started its workflow, or what that was forked from).</summary>
+    internal static async Task<bool> IsOriginatorAsync(PortalDbContext db, HumanTask task, WorkflowInstance? instance, DecidingClient client,
         CancellationToken cancellationToken)
     {
         if (task.ApiClientId == client.ClientId)

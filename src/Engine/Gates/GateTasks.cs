@@ -58,6 +58,7 @@ internal static class GateTasks
             Id = Guid.CreateVersion7(),
             InstanceId = instanceId,
             GateStep = gateStep,
+            ProposalRevision = ProposalRevisions.First,
             Kind = gate.Kind,
             Status = HumanTaskStatus.Open,
             Title = gate.Title,

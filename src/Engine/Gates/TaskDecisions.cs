@@ -75,6 +75,12 @@ public sealed class TaskDecisions
         {
             return new DecisionResult.AlreadyDecided(task.Decisions.OrderBy(d => d.DecidedAt).Select(d => d.DecidedBy).ToList(), task.Outcome, task.Status);
         }
+        // Once the agent has revised its proposal, a decision must name the revision it was made on (an escalation acts
+        // on the task as it stands).
+        if (command.ProposalRevision is { } seen ? seen != task.ProposalRevision : task.ProposalRevision > ProposalRevisions.First && command.Source != DecisionSource.Escalation)
+        {
+            return new DecisionResult.ProposalChanged(task.ProposalRevision);
+        }
         if (Refusal(task, command) is { } reason)
         {
             return new DecisionResult.Refused(reason);
@@ -97,15 +103,12 @@ public sealed class TaskDecisions
         {
             return "A decision needs a reviewer.";
         }
-        if (command.ProposalRevision is { } seen && seen != task.ProposalRevision)
-        {
-            return $"The proposal was revised (revision {task.ProposalRevision}) after the one decided on ({seen}); look at it again.";
-        }
         if (command.Verb == DecisionVerb.Approve && task.RequestedBy is not null && string.Equals(task.RequestedBy, command.Reviewer, StringComparison.OrdinalIgnoreCase))
         {
             return "The requester of an action cannot approve it.";
         }
-        if (task.Decisions.Any(d => string.Equals(d.DecidedBy, command.Reviewer, StringComparison.OrdinalIgnoreCase)))
+        // A decision on an older revision is superseded: its reviewer reviews the revised proposal again.
+        if (task.Decisions.Any(d => d.ProposalRevision == task.ProposalRevision && string.Equals(d.DecidedBy, command.Reviewer, StringComparison.OrdinalIgnoreCase)))
         {
             return $"{command.Reviewer} has decided on this task already; a quorum needs distinct reviewers.";
         }
@@ -123,6 +126,9 @@ public sealed class TaskDecisions
             _ => $"A {task.Kind} task cannot be decided with {command.Verb}.",
         };
     }
+
+    /// <summary>Why a decision on an older revision of the proposal is refused; surfaces match on its start.</summary>
+    public static string StaleRevision(int current) => $"The proposal changed: review revision {current}.";
 
     private DecisionResult Plan(InstanceChange change, HumanTask task, long taskVersion, DecideTask command)
     {
@@ -172,7 +178,7 @@ public sealed class TaskDecisions
             Assignee = task.Assignee,
             CandidateGroup = task.CandidateGroup,
         };
-        var decidedBy = task.Decisions.OrderBy(d => d.DecidedAt).Select(d => d.DecidedBy).Append(command.Reviewer).ToList();
+        var decidedBy = task.Decisions.Where(d => d.ProposalRevision == task.ProposalRevision).OrderBy(d => d.DecidedAt).Select(d => d.DecidedBy).Append(command.Reviewer).ToList();
         // Guards first (the task, then the instance), so a conflict is found before anything is appended.
         change.Guard(Statements.UpdateTaskDecision(updated, taskVersion));
         change.Write(Statements.InsertDecision(decision));

@@ -52,6 +52,18 @@ public sealed record TaskDecidedData(Guid TaskId, Guid? InstanceId, TaskOutcome 
     public override string Type => IntegrationEventTypes.TaskDecided;
 }
 
+/// <summary>A task's proposal was revised; approvals of older revisions no longer count.</summary>
+/// <param name="TaskId">The task.</param>
+/// <param name="InstanceId">Its workflow instance, if any.</param>
+/// <param name="Revision">The proposal's revision now.</param>
+/// <param name="SupersededApprovals">Approvals that no longer count.</param>
+/// <param name="ApiClient">The API client that revised it, if any.</param>
+public sealed record TaskRevisedData(Guid TaskId, Guid? InstanceId, int Revision, int SupersededApprovals, string? ApiClient) : IntegrationData
+{
+    /// <inheritdoc />
+    public override string Type => IntegrationEventTypes.TaskRevised;
+}
+
 /// <summary>A task's escalation chain acted.</summary>
 /// <param name="TaskId">The task.</param>
 /// <param name="InstanceId">Its workflow instance, if any.</param>

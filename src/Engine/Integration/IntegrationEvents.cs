@@ -12,6 +12,9 @@ public static class IntegrationEventTypes
     /// <summary>A task was closed by a decision.</summary>
     public const string TaskDecided = "task.decided";
 
+    /// <summary>A task's proposal was revised.</summary>
+    public const string TaskRevised = "task.revised";
+
     /// <summary>A task's escalation policy acted.</summary>
     public const string TaskEscalated = "task.escalated";
 
@@ -22,7 +25,7 @@ public static class IntegrationEventTypes
     public const string WorkflowFailed = "workflow.failed";
 
     /// <summary>All of them.</summary>
-    public static readonly IReadOnlyList<string> All = [TaskCreated, TaskDecided, TaskEscalated, WorkflowCompleted, WorkflowFailed];
+    public static readonly IReadOnlyList<string> All = [TaskCreated, TaskDecided, TaskRevised, TaskEscalated, WorkflowCompleted, WorkflowFailed];
 }
 
 /// <summary>An event as it is stored in the outbox and delivered: an id (the receiver's deduplication key), its type,

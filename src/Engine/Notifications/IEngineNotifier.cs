@@ -31,6 +31,8 @@ public enum TaskChange
     Escalated,
     /// <summary>It went to someone else.</summary>
     Reassigned,
+    /// <summary>Its proposal was revised; the reviewers look at it again.</summary>
+    Revised,
     /// <summary>Its workflow no longer waits for it.</summary>
     Cancelled,
     /// <summary>An admin took a reviewer's claim away.</summary>

@@ -61,6 +61,22 @@ internal static partial class Statements
         ],
         ExpectRows: 1);
 
+    /// <summary>A revised proposal of an open task: its revision up, its quorum counted afresh (the approvals of older
+    /// revisions no longer count), if nobody changed the task since it was read.</summary>
+    public static SqlStatement UpdateTaskProposal(Guid taskId, long expectedVersion, int revision, string proposedActionJson, string? schemaJson,
+        string? contextJson, string? reasoningJson, DateTime now) => new(
+        """
+        UPDATE "HumanTasks" SET "ProposalRevision" = @revision, "ProposedActionJson" = @proposal, "SchemaJson" = @schema,
+            "ContextJson" = @context, "ReasoningJson" = @reasoning, "ApprovalCount" = 0, "Version" = "Version" + 1, "UpdatedAt" = @now
+        WHERE "Id" = @id AND "Version" = @expectedVersion AND "Status" IN ('Open', 'Claimed')
+        """,
+        [
+            new("id", SqlValue.Id(taskId)), new("expectedVersion", SqlValue.Int(expectedVersion)), new("revision", SqlValue.Int(revision)),
+            new("proposal", SqlValue.Json(proposedActionJson)), new("schema", SqlValue.Json(schemaJson)), new("context", SqlValue.Json(contextJson)),
+            new("reasoning", SqlValue.Json(reasoningJson)), new("now", SqlValue.Time(now)),
+        ],
+        ExpectRows: 1);
+
     /// <summary>Takes (claimedBy set) or gives back (null) an open task, if nobody changed it since it was read.</summary>
     public static SqlStatement UpdateTaskClaim(Guid taskId, long expectedVersion, string? claimedBy, DateTime now) => new(
         """

@@ -23,7 +23,10 @@ public sealed class BulkDecisions(TaskDecisions decisions, Microsoft.Extensions.
         {
             cancellationToken.ThrowIfCancellationRequested();
             var result = options.Value.Allows(row.Risk)
-                ? Describe(row, await decisions.DecideAsync(reviewer.Decide(new DecideTask { TaskId = row.Id, Reviewer = reviewer.Viewer.UserName, Verb = verb, Comment = reason }), cancellationToken))
+                ? Describe(row, await decisions.DecideAsync(reviewer.Decide(new DecideTask
+                {
+                    TaskId = row.Id, Reviewer = reviewer.Viewer.UserName, Verb = verb, Comment = reason, ProposalRevision = row.ProposalRevision,
+                }), cancellationToken))
                 : new BulkItemResult(row.Id, row.Title, false, $"{row.Risk} risk: decide it on its own page.");
             results.Add(result);
             await progress(result);

@@ -112,7 +112,7 @@ public sealed class InboxQuery(IDbContextFactory<PortalDbContext> contexts, Time
             from i in instances.DefaultIfEmpty()
             select new InboxRow(t.Id, t.Title, t.Kind, t.Risk, t.Priority, t.Status, t.Assignee, t.CandidateGroup, t.ClaimedBy,
                 t.ClaimedAt, t.RequestedBy, t.DueAt, t.CreatedAt, i == null ? null : i.DefinitionName, t.InstanceId,
-                t.RequiredApprovals, t.ApprovalCount, t.EscalationLevel))
+                t.RequiredApprovals, t.ApprovalCount, t.EscalationLevel, t.ProposalRevision))
             .ToDictionaryAsync(r => r.Id, ct);
         // A task decided between the two statements drops out of the page rather than showing stale.
         return [.. ids.Where(rows.ContainsKey).Select(id => rows[id])];

@@ -22,6 +22,8 @@ namespace ApprovalPortal.Portal.Inbox;
 /// <param name="RequiredApprovals">Distinct approvals needed.</param>
 /// <param name="ApprovalCount">Approvals so far.</param>
 /// <param name="EscalationLevel">Escalation levels applied so far.</param>
+/// <param name="ProposalRevision">The revision of the proposal the row shows; a decision from the row names it, so one made after the
+/// agent revised the proposal is refused.</param>
 public sealed record InboxRow(
     Guid Id,
     string Title,
@@ -40,7 +42,8 @@ public sealed record InboxRow(
     Guid? InstanceId,
     int RequiredApprovals,
     int ApprovalCount,
-    int EscalationLevel);
+    int EscalationLevel,
+    int ProposalRevision = 0);
 
 /// <summary>One page of an inbox.</summary>
 /// <param name="Rows">The rows of the page, in the requested order.</param>

@@ -60,6 +60,7 @@ public sealed class InstanceEventsTests
             new PausedEvent("r"), new ResumedEvent("r"), new CancelledEvent("r"), new RetriedEvent("r"), new SkippedEvent("r", new SkippedStep("a", "b")),
             new RewoundEvent(2, false, "r"), new ForkedEvent(A, B, 2, true, "r"), new TaskReassignedEvent(A, new RoutedFrom("a", "q"), new RoutedTo("b", "p"), "r"),
             new PriorityChangedEvent("r", new PriorityChange(0, 10)),
+            new ProposalRevisedEvent(A, 2, 1, 1, "agent"),
         ];
         Assert.Equal(Enum.GetValues<WorkflowEventType>().Where(t => InstanceEvents.RecordOf(t) is not null).Order(), events.Select(e => e.Type).Order());
         foreach (var evt in events)

@@ -65,6 +65,32 @@ public sealed class BulkDecisionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TaskRevisedAfterTheInboxShowedIt_IsRefusedWithTheNewRevision_AndTheOtherIsDecided()
+    {
+        await OpenAsync("EC-9301", 84.50m);
+        await OpenAsync("EC-9302", 90.00m);
+        var rows = (await _portal.Services.GetRequiredService<InboxQuery>().GetPageAsync(Elena, new InboxRequest(), Cancel)).Rows;
+        var revised = rows.Single(r => r.Title.Contains("EC-9301", StringComparison.Ordinal));
+        Assert.Equal(ProposalRevisions.First, revised.ProposalRevision);
+        var result = await _portal.Services.GetRequiredService<ProposalRevisions>().ReviseAsync(new ReviseProposal
+        {
+            TaskId = revised.Id, Actor = "review", ProposedAction = System.Text.Json.JsonSerializer.SerializeToElement(new { amount = 80.00m, currency = "EUR" }),
+        }, Cancel);
+        Assert.IsType<RevisionResult.Revised>(result);
+
+        var results = await _portal.Services.GetRequiredService<BulkDecisions>().DecideAsync(rows, new Reviewing(Elena, []), DecisionVerb.Approve, null,
+            _ => Task.CompletedTask, Cancel);
+
+        var stale = Assert.Single(results, r => r.TaskId == revised.Id);
+        Assert.False(stale.Succeeded);
+        Assert.Equal("The proposal changed: review revision 2.", stale.Text);
+        Assert.True(Assert.Single(results, r => r.TaskId != revised.Id).Succeeded);
+        await using var db = await _portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Cancel);
+        Assert.False(await db.Decisions.AnyAsync(d => d.TaskId == revised.Id, Cancel));
+        Assert.Equal(HumanTaskStatus.Open, (await db.HumanTasks.SingleAsync(t => t.Id == revised.Id, Cancel)).Status);
+    }
+
+    [Fact]
     public async Task HighRiskTask_IsLeftForItsOwnPage()
     {
         await OpenAsync("EC-9201", 1840.00m);

@@ -55,6 +55,23 @@ public sealed record CreateTaskRequest
     public string? CallbackUrl { get; init; }
 }
 
+/// <summary>An agent's revised proposal for its open task: the reviewers look at it again, and approvals of the older
+/// revision no longer count.</summary>
+public sealed record ReviseProposalRequest
+{
+    /// <summary>The proposed action as it is now, as JSON (required).</summary>
+    public JsonElement? ProposedAction { get; init; }
+
+    /// <summary>A new JSON Schema for the proposed action; without it the task's schema stays, and the proposal must be valid against it.</summary>
+    public JsonElement? Schema { get; init; }
+
+    /// <summary>New context for the reviewers, as JSON; without it the task's stays.</summary>
+    public JsonElement? Context { get; init; }
+
+    /// <summary>New reasoning, a string or JSON; without it the task's stays.</summary>
+    public JsonElement? Reasoning { get; init; }
+}
+
 /// <summary>A decision made through the API on a reviewer's behalf.</summary>
 public sealed record DecideTaskRequest
 {

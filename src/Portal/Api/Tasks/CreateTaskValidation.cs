@@ -103,28 +103,7 @@ public sealed class CreateTaskValidation(IDbContextFactory<PortalDbContext> cont
             Add("choices", "Only choice tasks have options.");
         }
 
-        if (body.Schema is { } schema)
-        {
-            if (schema.ValueKind is not (JsonValueKind.Object or JsonValueKind.True or JsonValueKind.False))
-            {
-                Add("schema", "A JSON Schema is an object.");
-            }
-            else
-            {
-                var load = await PayloadSchema.LoadAsync(schema.GetRawText(), cancellationToken);
-                if (load.Problem is not null)
-                {
-                    Add("schema", load.Problem);
-                }
-                else if (load.Schema is not null && body.ProposedAction is { } proposal)
-                {
-                    foreach (var error in load.Schema.Validate(JsonNode.Parse(proposal.GetRawText())))
-                    {
-                        Add("proposedAction", $"{(error.Path.Length == 0 ? "(the value)" : error.Path)}: {error.Message}");
-                    }
-                }
-            }
-        }
+        await SchemaAsync(body.Schema?.GetRawText(), body.Schema?.ValueKind, body.ProposedAction, Add, cancellationToken);
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
             if (body.EscalationPolicy is { } policy && !errors.ContainsKey("escalationPolicy")
@@ -175,6 +154,57 @@ public sealed class CreateTaskValidation(IDbContextFactory<PortalDbContext> cont
             ApiClientId = caller.ClientId,
             CallbackUrl = body.CallbackUrl,
         }, []);
+    }
+
+    /// <summary>The fields at fault in a revised proposal for <paramref name="task"/>, checked as at create (against the new
+    /// schema, or the task's); empty when it may go to the engine.</summary>
+    public static async Task<Dictionary<string, string[]>> ValidateRevisionAsync(ReviseProposalRequest body, HumanTask task, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, List<string>>();
+        void Add(string field, string message) => (errors.TryGetValue(field, out var list) ? list : errors[field] = []).Add(message);
+        if (body.ProposedAction is null || body.ProposedAction.Value.ValueKind == JsonValueKind.Null)
+        {
+            Add("proposedAction", "Required: the proposed action as it is now.");
+        }
+        if (body.Schema is { } schema)
+        {
+            await SchemaAsync(schema.GetRawText(), schema.ValueKind, body.ProposedAction, Add, cancellationToken);
+        }
+        else if (task.SchemaJson is not null && body.ProposedAction is { } proposal)
+        {
+            var load = await PayloadSchema.LoadAsync(task.SchemaJson, cancellationToken);
+            foreach (var error in load.Schema?.Validate(JsonNode.Parse(proposal.GetRawText())) ?? [])
+            {
+                Add("proposedAction", $"{(error.Path.Length == 0 ? "(the value)" : error.Path)}: {error.Message}");
+            }
+        }
+        return errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
+    }
+
+    private static async Task SchemaAsync(string? schemaJson, JsonValueKind? kind, JsonElement? proposal, Action<string, string> add,
+        CancellationToken cancellationToken)
+    {
+        if (schemaJson is null)
+        {
+            return;
+        }
+        if (kind is not (JsonValueKind.Object or JsonValueKind.True or JsonValueKind.False))
+        {
+            add("schema", "A JSON Schema is an object.");
+            return;
+        }
+        var load = await PayloadSchema.LoadAsync(schemaJson, cancellationToken);
+        if (load.Problem is not null)
+        {
+            add("schema", load.Problem);
+        }
+        else if (load.Schema is not null && proposal is { } action)
+        {
+            foreach (var error in load.Schema.Validate(JsonNode.Parse(action.GetRawText())))
+            {
+                add("proposedAction", $"{(error.Path.Length == 0 ? "(the value)" : error.Path)}: {error.Message}");
+            }
+        }
     }
 
     private static void Text(string? value, string field, int max, bool required, Action<string, string> add)

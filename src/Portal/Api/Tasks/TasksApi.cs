@@ -33,6 +33,18 @@ public static class TasksApi
             .ProducesValidationProblem()
             .ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity);
 
+        tasks.MapPut("/{id:guid}/proposal", ReviseAsync)
+            .RequireAuthorization(ApiScopes.Policy(ApiScopes.TasksWrite))
+            .Idempotent(StatusCodes.Status200OK, ReplayRevisedAsync)
+            .WithName("ReviseProposal")
+            .WithSummary("Revise the proposal of an open task")
+            .WithDescription("Only the client that created the task, or started its workflow, may. The task's proposalRevision goes up; approvals of older revisions no longer count toward its quorum, and decisions naming an older revision are refused (409). Optional schema, context and reasoning replace the task's. A decided task answers 409. Send an Idempotency-Key header to make retries safe.")
+            .Accepts<ReviseProposalRequest>("application/json")
+            .Produces<TaskView>()
+            .ProducesValidationProblem()
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge,
+                StatusCodes.Status415UnsupportedMediaType);
+
         tasks.MapGet("/", ListAsync)
             .RequireAuthorization(ApiScopes.Policy(ApiScopes.Read))
             .WithName("ListTasks")
@@ -246,6 +258,8 @@ public static class TasksApi
             DecisionResult.AlreadyDecided a => ApiProblems.Problem(StatusCodes.Status409Conflict, "Already decided",
                 a.By.Count > 0 ? $"Already decided by {string.Join(", ", a.By)}." : $"The task is {a.Status} already.",
                 new Dictionary<string, object?> { ["decidedBy"] = a.By, ["outcome"] = a.Outcome?.ToString(), ["status"] = a.Status.ToString() }),
+            DecisionResult.ProposalChanged c => ApiProblems.Problem(StatusCodes.Status409Conflict, "Proposal changed", c.Reason,
+                new Dictionary<string, object?> { ["proposalRevision"] = c.Revision }),
             DecisionResult.Refused { Claim: { } hold } r => ApiProblems.Problem(StatusCodes.Status409Conflict, "Claimed by another reviewer", r.Reason,
                 new Dictionary<string, object?> { ["claimedBy"] = hold.Holder, ["claimedUntil"] = hold.Until }),
             DecisionResult.Refused r => Refused(r.Reason),
@@ -253,6 +267,58 @@ public static class TasksApi
             _ => throw new InvalidOperationException("Unknown result."),
         };
     }
+
+    private static async Task<IResult> ReviseAsync(Guid id, HttpContext http, IDbContextFactory<PortalDbContext> contexts, ProposalRevisions revisions,
+        CancellationToken ct)
+    {
+        var (bytes, problem) = await ApiBody.ReadAsync(http);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var (body, invalid) = ApiBody.Parse<ReviseProposalRequest>(bytes!);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+        var caller = ApiCaller.Of(http.User);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var task = await Visible(db.HumanTasks.AsNoTracking(), caller).SingleOrDefaultAsync(t => t.Id == id, ct);
+        if (task is null)
+        {
+            return ApiProblems.NotFound("task");
+        }
+        var errors = await CreateTaskValidation.ValidateRevisionAsync(body!, task, ct);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        // Whether this key's client may revise, and whether the task is still open, is the engine's rule.
+        var result = await revisions.ReviseAsync(new ReviseProposal
+        {
+            TaskId = id, ProposedAction = body!.ProposedAction!.Value, Schema = body.Schema, Context = body.Context, Reasoning = body.Reasoning,
+            Actor = caller.RequestedBy, Client = caller.AsDecidingClient, Idempotency = Idempotency.ClaimOf(http),
+        }, ct);
+        switch (result)
+        {
+            case RevisionResult.Revised:
+                var revised = await db.HumanTasks.AsNoTracking().SingleAsync(t => t.Id == id, ct);
+                return TypedResults.Ok(TaskView.From(revised));
+            case RevisionResult.Closed closed:
+                return ApiProblems.Problem(StatusCodes.Status409Conflict, "Already decided", $"The task is {closed.Status}; its proposal can no longer change.",
+                    new Dictionary<string, object?> { ["status"] = closed.Status.ToString(), ["outcome"] = closed.Outcome?.ToString() });
+            case RevisionResult.Refused refused:
+                return ApiProblems.Problem(StatusCodes.Status403Forbidden, "Revision refused", refused.Reason);
+            default:
+                return ApiProblems.NotFound("task");
+        }
+    }
+
+    /// <summary>A repeated revision whose first answer was not stored: the task as it is now.</summary>
+    private static async Task<IResult?> ReplayRevisedAsync(IdempotentReplay replay) =>
+        await replay.Db.HumanTasks.AsNoTracking().SingleOrDefaultAsync(t => t.Id == replay.ResourceId, replay.Cancellation) is { } task
+            ? TypedResults.Ok(TaskView.From(task))
+            : null;
 
     private static async Task<IResult> ListAsync(HttpContext http, IDbContextFactory<PortalDbContext> contexts, CancellationToken ct,
         [FromQuery] string? status = null, [FromQuery] string? kind = null, [FromQuery] string? risk = null, [FromQuery] string? candidateGroup = null,
@@ -285,7 +351,7 @@ public static class TasksApi
             return null;
         }
         static bool Approves(TaskOutcome outcome) => outcome is TaskOutcome.Approved or TaskOutcome.EditedAndApproved;
-        var approvals = task.Decisions.Count(d => d.DecidedAt <= decision.DecidedAt && Approves(d.Outcome));
+        var approvals = task.Decisions.Count(d => d.DecidedAt <= decision.DecidedAt && d.ProposalRevision == decision.ProposalRevision && Approves(d.Outcome));
         return Approves(decision.Outcome) && decision.Source != DecisionSource.Escalation && approvals < task.RequiredApprovals
             ? TypedResults.Ok(new DecideTaskResponse("voteRecorded", decision.Id, null, approvals, task.RequiredApprovals))
             : TypedResults.Ok(new DecideTaskResponse("decided", decision.Id, decision.Outcome, null, null));

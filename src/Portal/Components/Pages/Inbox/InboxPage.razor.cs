@@ -154,7 +154,7 @@ public sealed partial class InboxPage : IAsyncDisposable
             Snackbar.Add("This task needs an answer or a choice: press Enter to open it.", Severity.Info);
             return;
         }
-        Report(row, await Decisions.DecideAsync(new DecideTask { TaskId = row.Id, Reviewer = _viewer!.UserName, Verb = DecisionVerb.Approve }));
+        Report(row, await Decisions.DecideAsync(new DecideTask { TaskId = row.Id, Reviewer = _viewer!.UserName, Verb = DecisionVerb.Approve, ProposalRevision = row.ProposalRevision }));
         await ReloadAsync();
     }
 
@@ -170,7 +170,7 @@ public sealed partial class InboxPage : IAsyncDisposable
         }
         else if (prompt is not null && Current is { } row)
         {
-            Report(row, await Decisions.DecideAsync(new DecideTask { TaskId = row.Id, Reviewer = _viewer!.UserName, Verb = DecisionVerb.Reject, Comment = reason }));
+            Report(row, await Decisions.DecideAsync(new DecideTask { TaskId = row.Id, Reviewer = _viewer!.UserName, Verb = DecisionVerb.Reject, Comment = reason, ProposalRevision = row.ProposalRevision }));
             await ReloadAsync();
         }
     }
