@@ -28,4 +28,6 @@ public enum WorkflowEventType
     Cancelled,
     Completed,
     Failed,
+    BudgetExceeded,
+    BudgetRaised,
 }

@@ -55,6 +55,12 @@ public sealed class CompiledWorkflow
 
     internal IReadOnlyDictionary<string, StepDefinition> Steps { get; }
 
+    /// <summary>What its model calls may cost, as declared; null when it declares no budget.</summary>
+    public WorkflowBudget? Budget { get; internal init; }
+
+    /// <summary>The first gate declared, whose queue decides budget gates unless the budget names one.</summary>
+    internal StepDefinition? FirstGate => Steps.Values.FirstOrDefault(s => s.Kind == StepKind.Gate);
+
     /// <summary>The step a replay from a checkpoint runs first: the step after it (<paramref name="nextStep"/>), except where the
     /// checkpoint's step parked there: gate <paramref name="checkpointStep"/> opened, or the step began a wait for a signal or a
     /// time (<paramref name="stepParked"/>, see <see cref="Interventions.ReplayStart"/>). That step runs again and parks again,

@@ -6,6 +6,22 @@ namespace ApprovalPortal.Engine.Definitions;
 public sealed class WorkflowBuilder<TState> where TState : class
 {
     private readonly List<StepDefinition> _steps = [];
+    private WorkflowBudget? _budget;
+
+    /// <summary>What the workflow's model calls may cost (settings under Costs:Budgets:{name} override it): a call that would
+    /// pass a budget is not made, and the instance waits at a budget gate for the queue the budget names instead.</summary>
+    /// <param name="perInstance">What one instance may spend; null for no limit.</param>
+    /// <param name="perDefinitionPerDay">What all instances may spend on one UTC day; null for no limit.</param>
+    /// <param name="queue">Who decides a budget gate; default the queue of the first gate.</param>
+    public WorkflowBuilder<TState> Budget(decimal? perInstance = null, decimal? perDefinitionPerDay = null, string? queue = null)
+    {
+        if (perInstance < 0 || perDefinitionPerDay < 0)
+        {
+            throw new ArgumentOutOfRangeException(perInstance < 0 ? nameof(perInstance) : nameof(perDefinitionPerDay), "A budget cannot be negative.");
+        }
+        _budget = new WorkflowBudget(perInstance, perDefinitionPerDay, queue);
+        return this;
+    }
 
     /// <summary>A step: runs <paramref name="run"/> over the state and returns where to go next.</summary>
     /// <param name="name">Unique within the workflow.</param>
@@ -58,6 +74,6 @@ public sealed class WorkflowBuilder<TState> where TState : class
                 throw new InvalidOperationException($"Workflow '{name}': step '{step.Name}' leads to '{unknown}', which is not declared.");
             }
         }
-        return new CompiledWorkflow(name, version, description, typeof(TState), _steps[0].Name, byName);
+        return new CompiledWorkflow(name, version, description, typeof(TState), _steps[0].Name, byName) { Budget = _budget };
     }
 }

@@ -29,6 +29,8 @@ public static class InstanceEvents
         [WorkflowEventType.Rewound] = typeof(RewoundEvent),
         [WorkflowEventType.Forked] = typeof(ForkedEvent),
         [WorkflowEventType.TaskReassigned] = typeof(TaskReassignedEvent),
+        [WorkflowEventType.BudgetExceeded] = typeof(BudgetExceededEvent),
+        [WorkflowEventType.BudgetRaised] = typeof(BudgetRaisedEvent),
     }.ToFrozenDictionary();
 
     /// <summary>The record type of <paramref name="type"/>, or null for a kind the engine does not write.</summary>
