@@ -1,15 +1,12 @@
 using System.Text.Json.Serialization;
-using ApprovalPortal.Data;
-using ApprovalPortal.Data.Workflows;
-using ApprovalPortal.Engine.Definitions;
-using ApprovalPortal.Engine.Events;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace ApprovalPortal.Engine.Costs;
 
-/// <summary>Whose budgets a step's model calls count against: the instance and its definition (with what it declares).</summary>
-internal sealed record BudgetScope(Guid InstanceId, string Definition, WorkflowBudget? Declared);
+/// <summary>The budgets a step's model calls count against, as the run found them: the instance's and its definition's (each
+/// null for none), and what people allowed the instance more at its budget gates so far (a raise needs a decision, which
+/// comes between runs, so a run's scope holds for all of it).</summary>
+internal sealed record BudgetScope(Guid InstanceId, string Definition, decimal? PerInstance, decimal? PerDefinitionPerDay, decimal Raised);
 
 /// <summary>A model call that would have passed a budget: what was spent, the budget, about what the call would have cost,
 /// and what allowing adds (the budget's own amount once more).</summary>
@@ -42,28 +39,9 @@ public sealed class BudgetExceededException(BudgetOverrun overrun) : Exception(o
 
 /// <summary>Checks a model call against its instance's and definition's budgets before it is made. The settings
 /// (Costs:Budgets:{definition}) override what the definition declares, value by value; what people allowed more at budget
-/// gates (the instance's BudgetRaised events) raises both of that instance's budgets.</summary>
-public sealed class BudgetCheck(ModelSpend spend, ModelPrices prices, IOptions<CostOptions> costs, IDbContextFactory<PortalDbContext> contexts,
-    TimeProvider clock)
+/// gates raises both of that instance's budgets.</summary>
+public sealed class BudgetCheck(ModelSpend spend, ModelPrices prices, IOptions<CostOptions> costs, TimeProvider clock)
 {
-    /// <summary>Where an instance stands against its budgets, as its page shows it; null when the definition has none.</summary>
-    public async Task<BudgetStatus?> StatusAsync(Guid instanceId, CompiledWorkflow? definition, CancellationToken cancellationToken = default)
-    {
-        if (definition is null || Resolve(definition.Name, definition.Budget) is not { } budget || (budget.PerInstance is null && budget.PerDefinitionPerDay is null))
-        {
-            return null;
-        }
-        var currency = prices.Currency;
-        var raised = await RaisedAsync(instanceId, cancellationToken);
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        return new BudgetStatus(
-            await spend.ForInstanceAsync(instanceId, cancellationToken),
-            budget.PerInstance is { } perInstance ? new Money(perInstance + raised, currency) : null,
-            budget.PerDefinitionPerDay is { } perDay ? await spend.ForDefinitionOnDayAsync(definition.Name, today, cancellationToken) : null,
-            budget.PerDefinitionPerDay is { } day ? new Money(day + raised, currency) : null,
-            new Money(raised, currency));
-    }
-
     /// <summary>The budgets in force for <paramref name="definition"/>.</summary>
     public WorkflowBudget? Resolve(string definition, WorkflowBudget? declared)
     {
@@ -80,7 +58,7 @@ public sealed class BudgetCheck(ModelSpend spend, ModelPrices prices, IOptions<C
     /// without a price costs nothing that is known, so it passes.</summary>
     internal async Task CheckAsync(BudgetScope scope, string model, long promptTokens, long? maxOutputTokens, CancellationToken cancellationToken)
     {
-        if (Resolve(scope.Definition, scope.Declared) is not { } budget || (budget.PerInstance is null && budget.PerDefinitionPerDay is null))
+        if (scope.PerInstance is null && scope.PerDefinitionPerDay is null)
         {
             return;
         }
@@ -90,13 +68,13 @@ public sealed class BudgetCheck(ModelSpend spend, ModelPrices prices, IOptions<C
             return;
         }
         var currency = prices.Currency;
-        var raised = await RaisedAsync(scope.InstanceId, cancellationToken);
-        if (budget.PerInstance is { } perInstance)
+        var raised = scope.Raised;
+        if (scope.PerInstance is { } perInstance)
         {
             var spent = (await spend.ForInstanceAsync(scope.InstanceId, cancellationToken)).Amount;
             Refuse(BudgetKind.Instance, spent, perInstance + raised, next, perInstance, currency);
         }
-        if (budget.PerDefinitionPerDay is { } perDay)
+        if (scope.PerDefinitionPerDay is { } perDay)
         {
             var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
             var spent = (await spend.ForDefinitionOnDayAsync(scope.Definition, today, cancellationToken)).Amount;
@@ -111,15 +89,5 @@ public sealed class BudgetCheck(ModelSpend spend, ModelPrices prices, IOptions<C
             throw new BudgetExceededException(new BudgetOverrun(kind, new Money(spent, currency), new Money(limit, currency), new Money(next, currency),
                 new Money(raise, currency)));
         }
-    }
-
-    /// <summary>What people allowed the instance to spend more, at its budget gates so far.</summary>
-    private async Task<decimal> RaisedAsync(Guid instanceId, CancellationToken cancellationToken)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var raises = await db.WorkflowEvents.AsNoTracking()
-            .Where(e => e.InstanceId == instanceId && e.Type == WorkflowEventType.BudgetRaised)
-            .Select(e => e.DataJson).ToListAsync(cancellationToken);
-        return raises.Select(r => InstanceEvents.Read(WorkflowEventType.BudgetRaised, r)).OfType<BudgetRaisedEvent>().Sum(r => r.Amount);
     }
 }

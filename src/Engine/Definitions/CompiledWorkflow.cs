@@ -1,3 +1,4 @@
+using ApprovalPortal.Engine.Costs;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 

@@ -1,3 +1,4 @@
+using ApprovalPortal.Engine.Costs;
 using System.Text.Json;
 
 namespace ApprovalPortal.Engine.Definitions;

@@ -1,5 +1,5 @@
 using ApprovalPortal.Data.Workflows;
-using ApprovalPortal.Engine.Definitions;
+using ApprovalPortal.Engine.Costs;
 
 namespace ApprovalPortal.Engine.Events;
 

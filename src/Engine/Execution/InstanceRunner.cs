@@ -30,7 +30,7 @@ internal sealed partial class InstanceRunner(
     IJobScheduler scheduler,
     EscalationPolicies escalations,
     LeaseKeeper leases,
-    BudgetCheck budgets,
+    InstanceBudgets budgets,
     TimeProvider clock,
     IOptions<EngineOptions> options,
     ILogger<InstanceRunner> logger)
@@ -47,7 +47,7 @@ internal sealed partial class InstanceRunner(
         var pending = new List<(string Step, StepPlan Plan)>();
         using var lease = leases.Hold(row);
         var run = new RunProgress(row, lease);
-        var budget = new BudgetScope(row.Id, row.DefinitionName, definition.Budget);
+        var budget = await budgets.ScopeAsync(row.Id, definition, cancellationToken);
         for (var taken = 0; taken < options.Value.StepBudget; taken++)
         {
             if (!MayRun(row) || cancellationToken.IsCancellationRequested)
@@ -118,7 +118,7 @@ internal sealed partial class InstanceRunner(
     /// that gate would open for the state now (none if it cannot tell).</summary>
     private string? BudgetQueue(CompiledWorkflow definition, object state, StepContext context)
     {
-        if (budgets.Resolve(definition.Name, definition.Budget)?.Queue is { } queue)
+        if (budgets.QueueOf(definition) is { } queue)
         {
             return queue;
         }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using ApprovalPortal.Data.Workflows;
-using ApprovalPortal.Engine.Definitions;
+using ApprovalPortal.Engine.Costs;
 using ApprovalPortal.Engine.Events;
 
 namespace ApprovalPortal.Portal.Workflows;

@@ -99,7 +99,7 @@ public sealed class BudgetGateTests(ProviderDatabases databases) : IClassFixture
         var types = await db.WorkflowEvents.AsNoTracking().Where(e => e.InstanceId == id).OrderBy(e => e.Sequence).Select(e => e.Type).ToListAsync(Cancel);
         Assert.DoesNotContain(WorkflowEventType.StepFailed, types);
         Assert.Equal([WorkflowEventType.BudgetExceeded, WorkflowEventType.GateOpened], types[^2..]);
-        var status = await engine.Get<BudgetCheck>().StatusAsync(id, engine.Get<DefinitionRegistry>().Find(BudgetWorkflow.DefinitionName, 1), Cancel);
+        var status = await engine.Get<InstanceBudgets>().StatusAsync(id, engine.Get<DefinitionRegistry>().Find(BudgetWorkflow.DefinitionName, 1), Cancel);
         Assert.Equal((new Money(spent, "EUR"), (Money?)new Money(2.00m, "EUR")), (status!.Spent, status.Limit));
     }
 
@@ -133,7 +133,7 @@ public sealed class BudgetGateTests(ProviderDatabases databases) : IClassFixture
         var raised = await db.WorkflowEvents.AsNoTracking().SingleAsync(e => e.InstanceId == id && e.Type == WorkflowEventType.BudgetRaised, Cancel);
         Assert.Equal(new BudgetRaisedEvent(budgetTask.Id, 2.00m, "EUR"), InstanceEvents.Read(raised.Type, raised.DataJson));
         Assert.Equal("rita", raised.Actor);
-        var status = await engine.Get<BudgetCheck>().StatusAsync(id, engine.Get<DefinitionRegistry>().Find(BudgetWorkflow.DefinitionName, 1), Cancel);
+        var status = await engine.Get<InstanceBudgets>().StatusAsync(id, engine.Get<DefinitionRegistry>().Find(BudgetWorkflow.DefinitionName, 1), Cancel);
         Assert.Equal(new Money(4.00m, "EUR"), status!.Limit);
     }
 

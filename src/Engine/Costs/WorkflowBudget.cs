@@ -1,4 +1,4 @@
-namespace ApprovalPortal.Engine.Definitions;
+namespace ApprovalPortal.Engine.Costs;
 
 /// <summary>What a workflow's model calls may cost, in the portal's one currency, checked before every model call.</summary>
 /// <param name="PerInstance">What one instance may spend; null for no limit.</param>
