@@ -25,10 +25,14 @@ internal static class CrashNode
             ["Engine:NodeName"] = NodeName,
             ["Engine:LeaseDuration"] = "00:00:05",
             ["Engine:RunJobServer"] = mode == "run" ? "true" : "false",
+            // A tenth of a cent a prompt token: the budget workflow's second call passes its budget.
+            ["Models:Catalog:offline-deterministic-1:InputPerMillion"] = "1000",
+            ["Models:Catalog:offline-deterministic-1:OutputPerMillion"] = "0",
+            ["Models:Catalog:offline-deterministic-1:Encoding"] = "o200k_base",
         });
         builder.Services.AddApprovalData(builder.Configuration, AppContext.BaseDirectory);
         builder.Services.AddSingleton(new EffectsTable(provider, connection));
-        builder.Services.AddApprovalEngine(builder.Configuration).AddWorkflow<CrashWorkflow>().AddWorkflow<EscalatingCrashWorkflow>().AddTool<EffectTool>();
+        builder.Services.AddApprovalEngine(builder.Configuration).AddWorkflow<CrashWorkflow>().AddWorkflow<EscalatingCrashWorkflow>().AddWorkflow<BudgetCrashWorkflow>().AddTool<EffectTool>();
         using var host = builder.Build();
         var diagnostics = host.Services.GetRequiredService<EngineDiagnostics>();
         var output = Console.Out;
@@ -57,6 +61,20 @@ internal static class CrashNode
                 Definition = EscalatingCrashWorkflow.DefinitionName,
                 Input = JsonSerializer.SerializeToElement(new EscalatingCrashState(i), EngineJson.Options),
                 BusinessKey = $"crash-escalation-{i}",
+            })));
+            diagnostics.Trace("seeded");
+            await host.StopAsync();
+            return 0;
+        }
+        if (mode == "seed-budget")
+        {
+            var client = host.Services.GetRequiredService<WorkflowClient>();
+            var count = int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture);
+            await Task.WhenAll(Enumerable.Range(0, count).Select(i => client.StartAsync(new StartWorkflow
+            {
+                Definition = BudgetCrashWorkflow.DefinitionName,
+                Input = JsonSerializer.SerializeToElement(new BudgetCrashState(i), EngineJson.Options),
+                BusinessKey = $"crash-budget-{i}",
             })));
             diagnostics.Trace("seeded");
             await host.StopAsync();

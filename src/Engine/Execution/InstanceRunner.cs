@@ -83,6 +83,7 @@ internal sealed partial class InstanceRunner(
             catch (BudgetExceededException over) when (!cancellationToken.IsCancellationRequested)
             {
                 plan = planner.BudgetGate(row, step, over.Overrun, BudgetQueue(definition, state, context), watch.Elapsed);
+                calls.Diagnostics.BudgetGatePlanned(row.Id);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
