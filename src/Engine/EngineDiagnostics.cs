@@ -38,6 +38,8 @@ public sealed class EngineDiagnostics : IDisposable
     internal void StepCommitted(Guid instanceId, string step) => Trace?.Invoke($"step-committed {instanceId:N}:{step}");
 
     /// <summary>An escalation level of the task is committed (with its auto-decision, if it makes one).</summary>
+    internal void BudgetGatePlanned(Guid instanceId) => Trace?.Invoke($"budget-gate-planned {instanceId:N}");
+
     internal void EscalationCommitted(Guid? taskId) => Trace?.Invoke($"escalation-committed {taskId:N}");
 
     /// <inheritdoc />

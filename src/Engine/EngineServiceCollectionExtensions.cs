@@ -112,6 +112,8 @@ public static class EngineServiceCollectionExtensions
         services.AddOptions<RateOptions>().BindConfiguration(RateOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ModelPrices>();
         services.AddSingleton<ModelSpend>();
+        services.AddSingleton<BudgetCheck>();
+        services.AddSingleton<Gates.InstanceBudgets>();
         services.AddSingleton<PromptTokens>();
         services.TryAddSingleton<IRateCounter>(sp => new DatabaseRateCounter(sp.GetRequiredService<SqlDialect>(),
             sp.GetRequiredService<PortalConnection>().Provider, sp.GetRequiredService<TimeProvider>()));

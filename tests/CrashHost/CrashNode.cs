@@ -28,6 +28,10 @@ internal static class CrashNode
             // Every fire within the grace is fired on its own, so a restart's backlog shows whether a fire was lost.
             ["Schedules:PollInterval"] = "00:00:01",
             ["Schedules:MissedFireGrace"] = "01:00:00",
+            // A tenth of a cent a prompt token: the budget workflow's second call passes its budget.
+            ["Models:Catalog:offline-deterministic-1:InputPerMillion"] = "1000",
+            ["Models:Catalog:offline-deterministic-1:OutputPerMillion"] = "0",
+            ["Models:Catalog:offline-deterministic-1:Encoding"] = "o200k_base",
         });
         builder.Services.AddApprovalData(builder.Configuration, AppContext.BaseDirectory);
         builder.Services.AddSingleton(new EffectsTable(provider, connection));
@@ -37,7 +41,7 @@ internal static class CrashNode
         }
         else
         {
-            builder.Services.AddApprovalEngine(builder.Configuration).AddWorkflow<CrashWorkflow>().AddWorkflow<EscalatingCrashWorkflow>().AddTool<EffectTool>();
+            builder.Services.AddApprovalEngine(builder.Configuration).AddWorkflow<CrashWorkflow>().AddWorkflow<EscalatingCrashWorkflow>().AddWorkflow<BudgetCrashWorkflow>().AddTool<EffectTool>();
         }
         using var host = builder.Build();
         var diagnostics = host.Services.GetRequiredService<EngineDiagnostics>();
@@ -72,6 +76,20 @@ internal static class CrashNode
                 Definition = EscalatingCrashWorkflow.DefinitionName,
                 Input = JsonSerializer.SerializeToElement(new EscalatingCrashState(i), EngineJson.Options),
                 BusinessKey = $"crash-escalation-{i}",
+            })));
+            diagnostics.Trace("seeded");
+            await host.StopAsync();
+            return 0;
+        }
+        if (mode == "seed-budget")
+        {
+            var client = host.Services.GetRequiredService<WorkflowClient>();
+            var count = int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture);
+            await Task.WhenAll(Enumerable.Range(0, count).Select(i => client.StartAsync(new StartWorkflow
+            {
+                Definition = BudgetCrashWorkflow.DefinitionName,
+                Input = JsonSerializer.SerializeToElement(new BudgetCrashState(i), EngineJson.Options),
+                BusinessKey = $"crash-budget-{i}",
             })));
             diagnostics.Trace("seeded");
             await host.StopAsync();

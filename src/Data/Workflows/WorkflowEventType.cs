@@ -30,4 +30,6 @@ public enum WorkflowEventType
     Completed,
     Failed,
     PriorityChanged,
+    BudgetExceeded,
+    BudgetRaised,
 }

@@ -1,3 +1,4 @@
+using ApprovalPortal.Engine.Costs;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -57,6 +58,11 @@ public sealed class CompiledWorkflow
 
     /// <summary>The schedules, conditions and events that start it by themselves. Default none.</summary>
     public IReadOnlyList<WorkflowStart> Starts { get; init; } = [];
+    /// <summary>What its model calls may cost, as declared; null when it declares no budget.</summary>
+    public WorkflowBudget? Budget { get; internal init; }
+
+    /// <summary>The first gate declared, whose queue decides budget gates unless the budget names one.</summary>
+    internal StepDefinition? FirstGate => Steps.Values.FirstOrDefault(s => s.Kind == StepKind.Gate);
 
     /// <summary>The step a replay from a checkpoint runs first: the step after it (<paramref name="nextStep"/>), except where the
     /// checkpoint's step parked there: gate <paramref name="checkpointStep"/> opened, or the step began a wait for a signal or a

@@ -1,3 +1,4 @@
+using ApprovalPortal.Engine.Costs;
 using System.Text.Json;
 using ApprovalPortal.Data.Schedules;
 
@@ -8,6 +9,23 @@ public sealed class WorkflowBuilder<TState> where TState : class
 {
     private readonly List<StepDefinition> _steps = [];
     private readonly List<Func<string, WorkflowStart>> _starts = [];
+
+    private WorkflowBudget? _budget;
+
+    /// <summary>What the workflow's model calls may cost (settings under Costs:Budgets:{name} override it): a call that would
+    /// pass a budget is not made, and the instance waits at a budget gate for the queue the budget names instead.</summary>
+    /// <param name="perInstance">What one instance may spend; null for no limit.</param>
+    /// <param name="perDefinitionPerDay">What all instances may spend on one UTC day; null for no limit.</param>
+    /// <param name="queue">Who decides a budget gate; default the queue of the first gate.</param>
+    public WorkflowBuilder<TState> Budget(decimal? perInstance = null, decimal? perDefinitionPerDay = null, string? queue = null)
+    {
+        if (perInstance < 0 || perDefinitionPerDay < 0)
+        {
+            throw new ArgumentOutOfRangeException(perInstance < 0 ? nameof(perInstance) : nameof(perDefinitionPerDay), "A budget cannot be negative.");
+        }
+        _budget = new WorkflowBudget(perInstance, perDefinitionPerDay, queue);
+        return this;
+    }
 
     /// <summary>A step: runs <paramref name="run"/> over the state and returns where to go next.</summary>
     /// <param name="name">Unique within the workflow.</param>
@@ -117,6 +135,7 @@ public sealed class WorkflowBuilder<TState> where TState : class
         return new CompiledWorkflow(name, version, description, typeof(TState), _steps[0].Name, byName)
         {
             Starts = _starts.Select(start => start(name)).ToList(),
+            Budget = _budget,
         };
     }
 }

@@ -31,6 +31,8 @@ public static class InstanceEvents
         [WorkflowEventType.Forked] = typeof(ForkedEvent),
         [WorkflowEventType.TaskReassigned] = typeof(TaskReassignedEvent),
         [WorkflowEventType.PriorityChanged] = typeof(PriorityChangedEvent),
+        [WorkflowEventType.BudgetExceeded] = typeof(BudgetExceededEvent),
+        [WorkflowEventType.BudgetRaised] = typeof(BudgetRaisedEvent),
     }.ToFrozenDictionary();
 
     /// <summary>The record type of <paramref name="type"/>, or null for a kind the engine does not write.</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using ApprovalPortal.Data.Workflows;
 using ApprovalPortal.Engine.Changes;
+using ApprovalPortal.Engine.Costs;
 using ApprovalPortal.Engine.Definitions;
 using ApprovalPortal.Engine.Gates;
 using ApprovalPortal.Engine.Notifications;
@@ -30,6 +31,7 @@ internal sealed partial class InstanceRunner(
     EscalationPolicies escalations,
     LeaseKeeper leases,
     ReadyQueue ready,
+    InstanceBudgets budgets,
     TimeProvider clock,
     IOptions<EngineOptions> options,
     ILogger<InstanceRunner> logger)
@@ -47,6 +49,7 @@ internal sealed partial class InstanceRunner(
         var pending = new List<(string Step, StepPlan Plan)>();
         using var lease = leases.Hold(row);
         var run = new RunProgress(row, lease);
+        var budget = await budgets.ScopeAsync(row.Id, definition, cancellationToken);
         for (var taken = 0; taken < options.Value.StepBudget; taken++)
         {
             if (!MayRun(row) || cancellationToken.IsCancellationRequested)
@@ -70,7 +73,7 @@ internal sealed partial class InstanceRunner(
                     {
                         throw new StaleRunException();
                     }
-                });
+                }, budget);
             var context = new StepContext(row.Id, step.Name, row.StepAttempt + 1, clock, stepCalls, decision, signal, cancellationToken);
 
             var watch = Stopwatch.StartNew();
@@ -85,6 +88,11 @@ internal sealed partial class InstanceRunner(
             catch (StaleRunException)
             {
                 return;
+            }
+            catch (BudgetExceededException over) when (!cancellationToken.IsCancellationRequested)
+            {
+                plan = planner.BudgetGate(row, step, over.Overrun, BudgetQueue(definition, state, context), watch.Elapsed);
+                calls.Diagnostics.BudgetGatePlanned(row.Id);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -114,6 +122,26 @@ internal sealed partial class InstanceRunner(
             return;
         }
         await FlushAsync(pending, run);
+    }
+
+    /// <summary>Who decides a budget gate: the queue the budget names, or else the queue of the definition's first gate, as
+    /// that gate would open for the state now (none if it cannot tell).</summary>
+    private string? BudgetQueue(CompiledWorkflow definition, object state, StepContext context)
+    {
+        if (budgets.QueueOf(definition) is { } queue)
+        {
+            return queue;
+        }
+        try
+        {
+            return definition.FirstGate?.OpenGate?.Invoke(state, context).CandidateGroup;
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            // A gate built for a later state may not open for this one: the budget gate then goes to no queue.
+            LogBudgetQueueUnknown(definition.Name, error.Message);
+            return null;
+        }
     }
 
     /// <summary>Commits the pending steps as one atomic commit (each keeps its own guard, events and checkpoint),
@@ -236,6 +264,9 @@ internal sealed partial class InstanceRunner(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Instance {InstanceId} names workflow {Definition} v{Version}, which this node does not know")]
     private partial void LogUnknownDefinition(Guid instanceId, string definition, int version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The budget gate of workflow {Definition} goes to no queue: its first gate did not open for the state ({Error})")]
+    private partial void LogBudgetQueueUnknown(string definition, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Step {Step} of instance {InstanceId} was not committed ({Status}: {Error}); the run stops")]
     private partial void LogStepNotCommitted(Guid instanceId, string step, CommitStatus status, string? error);

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Data.Workflows;
+using ApprovalPortal.Engine.Costs;
 using ApprovalPortal.Engine.Changes;
 using ApprovalPortal.Engine.Definitions;
 using ApprovalPortal.Engine.Events;
@@ -99,6 +101,31 @@ internal sealed class StepPlanner(TimeProvider clock, InstanceChanges changes)
         {
             OpenIncident(change, step.Name, message, attempt);
         }
+        return new StepPlan(change);
+    }
+
+    /// <summary>A model call of <paramref name="step"/> would have passed a budget, so it was not made: the instance waits at a
+    /// budget gate, a choice for <paramref name="queue"/> to allow more or stop, at the same step and checkpoint (allowed, the step
+    /// runs again and its recorded calls replay). No retry is used.</summary>
+    public StepPlan BudgetGate(InstanceRow row, StepDefinition step, BudgetOverrun overrun, string? queue, TimeSpan elapsed)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var change = changes.OfStep(row, now);
+        var gate = new GateRequest
+        {
+            Kind = TaskKind.Choice,
+            Title = overrun.ToString(),
+            Choices = [overrun.AllowChoice, BudgetOverrun.StopChoice],
+            Context = JsonSerializer.SerializeToElement(overrun, EngineJson.Options),
+            CandidateGroup = queue,
+            Risk = RiskLevel.Medium,
+        };
+        var task = GateTasks.NewTask(row.Id, step.Name, gate, null, now);
+        change.Append(new BudgetExceededEvent(task.Id, overrun.Budget, overrun.Spent.Amount, overrun.Limit.Amount, overrun.NextCall.Amount,
+            overrun.Raise.Amount, overrun.Raise.Currency), step.Name, Engine, elapsed.TotalMilliseconds);
+        GateTasks.Open(change, task, null, row.DefinitionName);
+        change.Append(new GateOpenedEvent(task.Id, task.Kind, task.Assignee, task.CandidateGroup, task.DueAt), step.Name, Engine);
+        change.Park(WorkflowStatus.WaitingForHuman).Set(r => r with { CurrentStep = step.Name, Error = null });
         return new StepPlan(change);
     }
 

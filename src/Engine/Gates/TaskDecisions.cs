@@ -188,9 +188,14 @@ public sealed class TaskDecisions
                 command.Client?.Name, command.Client?.KeyPrefix), task.GateStep, command.Reviewer);
             var waitsForThisGate = instance.CurrentStep == task.GateStep
                 && (instance.Status == WorkflowStatus.WaitingForHuman || instance is { Status: WorkflowStatus.Paused, StatusBeforePause: WorkflowStatus.WaitingForHuman });
-            if (closes && waitsForThisGate)
+            var gate = closes && waitsForThisGate ? _definitions.Find(instance.DefinitionName, instance.DefinitionVersion)?.Step(task.GateStep!) : null;
+            if (gate is { Kind: StepKind.Step })
             {
-                var gate = _definitions.Find(instance.DefinitionName, instance.DefinitionVersion)?.Step(task.GateStep!);
+                // Only a budget gate opens a task at a step that is not a gate.
+                BudgetGateDecision.Close(change, task, outcome, command.Choice, command.Reviewer);
+            }
+            else if (closes && waitsForThisGate)
+            {
                 change.Append(new GateClosedEvent(task.Id, outcome), task.GateStep, command.Reviewer);
                 var input = new StepInput(new GateDecision
                 {

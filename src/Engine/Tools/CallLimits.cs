@@ -13,13 +13,14 @@ internal sealed record AdmittedModelCall(string Model, PromptSize? Prompt, RateG
 
 /// <summary>What is checked before a model or tool call is made and recorded after it: the model's context window, the
 /// configured rates (counted where every node sees them), the provider's refusals for rate, and the call's cost.</summary>
-internal sealed class CallLimits(PromptTokens tokens, IRateCounter rates, ModelPrices prices, IOptions<ModelOptions> models,
+internal sealed class CallLimits(PromptTokens tokens, IRateCounter rates, ModelPrices prices, BudgetCheck budgets, IOptions<ModelOptions> models,
     IOptions<RateOptions> rateOptions, TimeProvider clock)
 {
     /// <summary>Refuses a prompt that would not fit the model's context window (<see cref="PromptRefusedException"/>) and
-    /// a call past the model's configured rate (<see cref="RateLimitedException"/>); otherwise counts it.</summary>
+    /// a call that would pass a budget of <paramref name="budget"/> (<see cref="BudgetExceededException"/>) and a call past the
+    /// model's configured rate (<see cref="RateLimitedException"/>); otherwise counts it.</summary>
     public async Task<AdmittedModelCall> AdmitModelCallAsync(string model, IReadOnlyList<ChatMessage> prompt, ChatOptions? options,
-        CancellationToken cancellationToken)
+        BudgetScope? budget, CancellationToken cancellationToken)
     {
         var settings = models.Value.For(model);
         var limit = new RateLimit(settings.RequestsPerMinute, settings.TokensPerMinute);
@@ -32,6 +33,12 @@ internal sealed class CallLimits(PromptTokens tokens, IRateCounter rates, ModelP
                 throw new PromptRefusedException(
                     $"The prompt is {Number(size.Value.Tokens)} tokens{(size.Value.Counted ? "" : " (estimated)")}; model {model} takes {Number(window)}.");
             }
+        }
+        if (budget is not null)
+        {
+            // Before the rate is counted: a call the budget refuses is never made, so it takes no place in the window.
+            size ??= tokens.Count(model, prompt, options);
+            await budgets.CheckAsync(budget, model, size.Value.Tokens, options?.MaxOutputTokens, cancellationToken);
         }
         if (limit.IsUnlimited)
         {

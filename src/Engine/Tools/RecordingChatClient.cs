@@ -22,8 +22,9 @@ internal sealed class RecordingChatClient(IChatClient inner, StepCalls calls) : 
             return JsonSerializer.Deserialize<ChatResponse>(recorded, ReadOptions)!;
         }
         var asked = options?.ModelId ?? InnerClient.GetService<ChatClientMetadata>()?.DefaultModelId ?? "unknown";
-        // Before anything is sent: a prompt over the context window, or a call past the model's configured rate, is refused here.
-        var admitted = await calls.Limits.AdmitModelCallAsync(asked, prompt, options, cancellationToken);
+        // Before anything is sent: a prompt over the context window, a call that would pass a budget, or one past the model's
+        // configured rate, is refused here.
+        var admitted = await calls.Limits.AdmitModelCallAsync(asked, prompt, options, calls.Budget, cancellationToken);
         await calls.BeforeExternalCallAsync();
         var started = calls.Clock.GetUtcNow().UtcDateTime;
         var watch = Stopwatch.StartNew();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ApprovalPortal.Data;
+using ApprovalPortal.Engine.Costs;
 using ApprovalPortal.Engine.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
@@ -22,8 +23,9 @@ internal sealed class StepCalls
     private int _modelOrdinal;
 
     public StepCalls(CallServices services, Guid instanceId, string step, long checkpoint, CancellationToken cancellation,
-        Func<Task>? beforeExternalCall = null)
+        Func<Task>? beforeExternalCall = null, BudgetScope? budget = null)
     {
+        Budget = budget;
         _beforeExternalCall = beforeExternalCall;
         _services = services;
         InstanceId = instanceId;
@@ -35,6 +37,9 @@ internal sealed class StepCalls
     }
 
     public Guid InstanceId { get; }
+
+    /// <summary>The budgets the step's model calls count against; null for none.</summary>
+    public BudgetScope? Budget { get; }
 
     public string Step { get; }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ApprovalPortal.Data.Workflows;
+using ApprovalPortal.Engine.Costs;
 using ApprovalPortal.Engine.Events;
 
 namespace ApprovalPortal.Portal.Workflows;
@@ -34,6 +35,8 @@ public static class EventText
         ForkedEvent f => Join($"fork {f.Fork} of {f.Parent} at #{f.FromSequence}{(f.Edited ? ", state edited" : "")}", f.Reason),
         PriorityChangedEvent p => Join($"priority {p.Details?.From} → {p.Details?.To}", p.Reason),
         TaskReassignedEvent t => Join($"to {t.To?.Assignee ?? t.To?.Group} (was {t.From?.Assignee ?? t.From?.CandidateGroup})", t.Reason),
+        BudgetExceededEvent b => $"spent {b.Spent.ToString("0.00##", CultureInfo.InvariantCulture)} of {b.Limit.ToString("0.00##", CultureInfo.InvariantCulture)} {b.Currency}{(b.Budget == BudgetKind.DefinitionPerDay ? " (the definition's today)" : "")}, the next call would cost about {b.NextCall.ToString("0.00####", CultureInfo.InvariantCulture)}: the call was not made, task {b.TaskId} asks to allow more or stop",
+        BudgetRaisedEvent b => $"allowed {b.Amount.ToString("0.00##", CultureInfo.InvariantCulture)} {b.Currency} more; the step runs again",
         InterventionEvent i => i.Reason,
         _ => e.DataJson,
     };

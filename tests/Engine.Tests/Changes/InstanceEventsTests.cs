@@ -61,6 +61,7 @@ public sealed class InstanceEventsTests
             new RewoundEvent(2, false, "r"), new ForkedEvent(A, B, 2, true, "r"), new TaskReassignedEvent(A, new RoutedFrom("a", "q"), new RoutedTo("b", "p"), "r"),
             new PriorityChangedEvent("r", new PriorityChange(0, 10)),
             new ProposalRevisedEvent(A, 2, 1, 1, "agent"),
+            new BudgetExceededEvent(A, Engine.Costs.BudgetKind.DefinitionPerDay, 1.93m, 2.00m, 0.12m, 2.00m, "EUR"), new BudgetRaisedEvent(A, 2.00m, "EUR"),
         ];
         Assert.Equal(Enum.GetValues<WorkflowEventType>().Where(t => InstanceEvents.RecordOf(t) is not null).Order(), events.Select(e => e.Type).Order());
         foreach (var evt in events)

@@ -68,6 +68,37 @@ public sealed class InstancePageTests : IAsyncLifetime
         Assert.Contains("3 model calls · 2,010 in / 401 out tokens · 1.99 EUR, 1 without a price", html);
     }
 
+    [Fact]
+    public async Task InstanceWithABudget_ShowsItsSpendAgainstTheBudget()
+    {
+        await using var portal = new PortalFactory(new Dictionary<string, string?>
+        {
+            ["Database:DataFolder"] = PortalFactory.NewDataFolder(), ["Seed:SampleWorkflows"] = "false",
+            [$"Costs:Budgets:{ExpenseClaimWorkflow.DefinitionName}:PerInstance"] = "2.00",
+        });
+        _ = portal.Server;
+        var id = Guid.CreateVersion7();
+        await using (var db = await portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Cancel))
+        {
+            db.WorkflowInstances.Add(new WorkflowInstance
+            {
+                Id = id, DefinitionName = ExpenseClaimWorkflow.DefinitionName, DefinitionVersion = 1, Status = WorkflowStatus.WaitingForHuman,
+                CurrentStep = "approval", StateJson = "{}", CreatedAt = Day, UpdatedAt = Day,
+            });
+            db.ModelInvocations.Add(new ApprovalPortal.Data.Invocations.ModelInvocation
+            {
+                IdempotencyKey = $"{id:N}:read:0:model:1", InstanceId = id, StepName = "read", Ordinal = 1, Model = "gpt-4o",
+                PromptJson = "[]", StartedAt = Day, InputTokens = 1000, OutputTokens = 10, Cost = 1.93m, CostCurrency = "EUR",
+            });
+            await db.SaveChangesAsync(Cancel);
+        }
+        var olivia = await portal.SignedInClientAsync("olivia.grant", Cancel);
+
+        var html = await olivia.GetStringAsync($"/workflows/{id}", Cancel);
+
+        Assert.Contains("spent 1.93 EUR of 2.00 EUR", html);
+    }
+
     private async Task<Guid> SeedAsync(string definition, string currentStep, params (WorkflowEventType Type, string Step, string Data)[] events)
     {
         _ = _portal.Server;
