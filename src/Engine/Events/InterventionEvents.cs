@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using ApprovalPortal.Data.Workflows;
 
 namespace ApprovalPortal.Engine.Events;
@@ -90,3 +91,19 @@ public sealed record RoutedFrom(string? Assignee, string? CandidateGroup);
 /// <param name="Assignee">The person.</param>
 /// <param name="Group">The queue.</param>
 public sealed record RoutedTo(string? Assignee, string? Group);
+
+/// <summary>An operator edited the state of a paused instance; it goes on from the edited state once resumed.</summary>
+/// <param name="Changes">What the edit changed, by JSON Pointer path.</param>
+/// <param name="Reason">Why.</param>
+public sealed record StateModifiedEvent(IReadOnlyList<StateChange> Changes, string? Reason) : InterventionEvent(Reason)
+{
+    /// <inheritdoc />
+    public override WorkflowEventType Type => WorkflowEventType.StateModified;
+}
+
+/// <summary>One change of an edited state: <c>add</c>, <c>remove</c> or <c>replace</c> at <c>path</c> (a JSON Pointer).</summary>
+/// <param name="Op">The operation.</param>
+/// <param name="Path">Where.</param>
+/// <param name="From">The value before (none for an add).</param>
+/// <param name="Value">The value after (none for a remove).</param>
+public sealed record StateChange(string Op, string Path, JsonNode? From, JsonNode? Value);
