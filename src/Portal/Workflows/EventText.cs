@@ -30,9 +30,23 @@ public static class EventText
         RewoundEvent r => Join($"to #{r.ToSequence}{(r.Edited ? ", state edited" : "")}", r.Reason),
         ForkedEvent f => Join($"fork {f.Fork} of {f.Parent} at #{f.FromSequence}{(f.Edited ? ", state edited" : "")}", f.Reason),
         TaskReassignedEvent t => Join($"to {t.To?.Assignee ?? t.To?.Group} (was {t.From?.Assignee ?? t.From?.CandidateGroup})", t.Reason),
+        StateModifiedEvent m => Join($"state edited: {Changes(m.Changes)}", m.Reason),
         InterventionEvent i => i.Reason,
         _ => e.DataJson,
     };
+
+    /// <summary>An edit's changes as one line: <c>/counter: 1 → 41; added /note: "x"</c>.</summary>
+    public static string Changes(IReadOnlyList<StateChange>? changes) => changes is null or { Count: 0 } ? "no changes" : string.Join("; ", changes.Select(c => c.Op switch
+    {
+        "add" => $"added {c.Path}: {Text(c.Value)}",
+        "remove" => $"removed {c.Path} (was {Text(c.From)})",
+        _ => $"{(c.Path.Length == 0 ? "(whole state)" : c.Path)}: {Text(c.From)} → {Text(c.Value)}",
+    }));
+
+    // The line is rendered as text, so there is no reason to show "<" as \u003C.
+    private static readonly System.Text.Json.JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static string Text(System.Text.Json.Nodes.JsonNode? value) => value?.ToJsonString(Relaxed) ?? "null";
 
     private static string Join(params string?[] parts) => string.Join(" · ", parts.Where(p => !string.IsNullOrEmpty(p)));
 }

@@ -34,3 +34,13 @@ public sealed record InterventionRequest
     /// <summary>Why; required, recorded in the instance's log with the API client as the actor.</summary>
     public string? Reason { get; init; }
 }
+
+/// <summary>Edit the state of a paused instance.</summary>
+public sealed record ModifyStateRequest
+{
+    /// <summary>Why; required, recorded in the instance's log with the API client as the actor.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>The whole new state: a JSON object of the workflow's state type.</summary>
+    public JsonElement? State { get; init; }
+}
