@@ -29,4 +29,5 @@ public enum WorkflowEventType
     Completed,
     Failed,
     StateModified,
+    NoteEdited,
 }

@@ -30,6 +30,7 @@ public static class InstanceEvents
         [WorkflowEventType.Forked] = typeof(ForkedEvent),
         [WorkflowEventType.TaskReassigned] = typeof(TaskReassignedEvent),
         [WorkflowEventType.StateModified] = typeof(StateModifiedEvent),
+        [WorkflowEventType.NoteEdited] = typeof(NoteEditedEvent),
     }.ToFrozenDictionary();
 
     /// <summary>The record type of <paramref name="type"/>, or null for a kind the engine does not write.</summary>

@@ -107,3 +107,14 @@ public sealed record StateModifiedEvent(IReadOnlyList<StateChange> Changes, stri
 /// <param name="From">The value before (none for an add).</param>
 /// <param name="Value">The value after (none for a remove).</param>
 public sealed record StateChange(string Op, string Path, JsonNode? From, JsonNode? Value);
+
+/// <summary>An operator wrote, changed or removed a knowledge note of a paused instance.</summary>
+/// <param name="Key">The note's key.</param>
+/// <param name="From">Its text before (none for a new note).</param>
+/// <param name="To">Its text after (none for a removed note).</param>
+/// <param name="Reason">Why.</param>
+public sealed record NoteEditedEvent(string Key, string? From, string? To, string? Reason) : InterventionEvent(Reason)
+{
+    /// <inheritdoc />
+    public override WorkflowEventType Type => WorkflowEventType.NoteEdited;
+}

@@ -31,6 +31,7 @@ public static class EventText
         ForkedEvent f => Join($"fork {f.Fork} of {f.Parent} at #{f.FromSequence}{(f.Edited ? ", state edited" : "")}", f.Reason),
         TaskReassignedEvent t => Join($"to {t.To?.Assignee ?? t.To?.Group} (was {t.From?.Assignee ?? t.From?.CandidateGroup})", t.Reason),
         StateModifiedEvent m => Join($"state edited: {Changes(m.Changes)}", m.Reason),
+        NoteEditedEvent n => Join(n.To is null ? $"note {n.Key} removed" : n.From is null ? $"note {n.Key} written: {n.To}" : $"note {n.Key}: {n.From} → {n.To}", n.Reason),
         InterventionEvent i => i.Reason,
         _ => e.DataJson,
     };
