@@ -99,6 +99,15 @@ public sealed record StateModifiedEvent(IReadOnlyList<StateChange> Changes, stri
 {
     /// <inheritdoc />
     public override WorkflowEventType Type => WorkflowEventType.StateModified;
+
+    /// <summary>Equal when the reason and every change (its values compared as JSON) are.</summary>
+    public bool Equals(StateModifiedEvent? other) =>
+        other is not null && V == other.V && Reason == other.Reason && Changes.Count == other.Changes.Count
+        && Changes.Zip(other.Changes).All(p => p.First.Op == p.Second.Op && p.First.Path == p.Second.Path
+            && JsonNode.DeepEquals(p.First.From, p.Second.From) && JsonNode.DeepEquals(p.First.Value, p.Second.Value));
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(V, Reason, Changes.Count);
 }
 
 /// <summary>One change of an edited state: <c>add</c>, <c>remove</c> or <c>replace</c> at <c>path</c> (a JSON Pointer).</summary>

@@ -56,6 +56,8 @@ public sealed class InstanceEventsTests
             new GateClosedEvent(A, TaskOutcome.Chosen), new EscalatedEvent(A, 0, EscalationAction.AutoApprove, null, null, null),
             new PausedEvent("r"), new ResumedEvent("r"), new CancelledEvent("r"), new RetriedEvent("r"), new SkippedEvent("r", new SkippedStep("a", "b")),
             new RewoundEvent(2, false, "r"), new ForkedEvent(A, B, 2, true, "r"), new TaskReassignedEvent(A, new RoutedFrom("a", "q"), new RoutedTo("b", "p"), "r"),
+            new StateModifiedEvent([new StateChange("replace", "/n", System.Text.Json.Nodes.JsonValue.Create(1), System.Text.Json.Nodes.JsonValue.Create(2))], "r"),
+            new NoteEditedEvent("k", null, "t", "r"),
         ];
         Assert.Equal(Enum.GetValues<WorkflowEventType>().Where(t => InstanceEvents.RecordOf(t) is not null).Order(), events.Select(e => e.Type).Order());
         foreach (var evt in events)
