@@ -21,6 +21,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<WorkflowInstance> WorkflowInstances => Set<WorkflowInstance>();
     public DbSet<WorkflowEvent> WorkflowEvents => Set<WorkflowEvent>();
     public DbSet<Checkpoint> Checkpoints => Set<Checkpoint>();
+    public DbSet<KnowledgeNote> KnowledgeNotes => Set<KnowledgeNote>();
     public DbSet<ScheduledTimer> Timers => Set<ScheduledTimer>();
     public DbSet<PendingSignal> PendingSignals => Set<PendingSignal>();
     public DbSet<WorkflowSchedule> Schedules => Set<WorkflowSchedule>();

@@ -91,6 +91,10 @@ internal static class SampleEntities
                 InstanceId = instance.Id, Sequence = 1, StepName = "propose", NextStep = "approve",
                 StateJson = """{"claim":4711,"amount":1250.0}""", CreatedAt = At(4),
             },
+            new KnowledgeNote
+            {
+                InstanceId = instance.Id, Key = "customer-channel", Text = "prefers email", WrittenBy = "propose", Sequence = 1, UpdatedAt = At(4),
+            },
             new ScheduledTimer
             {
                 Id = Guid.CreateVersion7(), Kind = TimerKind.Escalation, InstanceId = instance.Id, TaskId = task.Id, DueAt = At(4320),

@@ -1191,6 +1191,35 @@ namespace ApprovalPortal.Migrations.Postgres.Migrations
                     b.ToTable("Checkpoints");
                 });
 
+            modelBuilder.Entity("ApprovalPortal.Data.Workflows.KnowledgeNote", b =>
+                {
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("WrittenBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("InstanceId", "Key");
+
+                    b.ToTable("KnowledgeNotes");
+                });
+
             modelBuilder.Entity("ApprovalPortal.Data.Workflows.PendingSignal", b =>
                 {
                     b.Property<long>("Id")
@@ -1614,6 +1643,15 @@ namespace ApprovalPortal.Migrations.Postgres.Migrations
                 });
 
             modelBuilder.Entity("ApprovalPortal.Data.Workflows.Checkpoint", b =>
+                {
+                    b.HasOne("ApprovalPortal.Data.Workflows.WorkflowInstance", null)
+                        .WithMany()
+                        .HasForeignKey("InstanceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ApprovalPortal.Data.Workflows.KnowledgeNote", b =>
                 {
                     b.HasOne("ApprovalPortal.Data.Workflows.WorkflowInstance", null)
                         .WithMany()

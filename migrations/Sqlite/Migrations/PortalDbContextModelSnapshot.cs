@@ -1176,6 +1176,35 @@ namespace ApprovalPortal.Migrations.Sqlite.Migrations
                     b.ToTable("Checkpoints");
                 });
 
+            modelBuilder.Entity("ApprovalPortal.Data.Workflows.KnowledgeNote", b =>
+                {
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WrittenBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("InstanceId", "Key");
+
+                    b.ToTable("KnowledgeNotes");
+                });
+
             modelBuilder.Entity("ApprovalPortal.Data.Workflows.PendingSignal", b =>
                 {
                     b.Property<long>("Id")
@@ -1593,6 +1622,15 @@ namespace ApprovalPortal.Migrations.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("ApprovalPortal.Data.Workflows.Checkpoint", b =>
+                {
+                    b.HasOne("ApprovalPortal.Data.Workflows.WorkflowInstance", null)
+                        .WithMany()
+                        .HasForeignKey("InstanceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ApprovalPortal.Data.Workflows.KnowledgeNote", b =>
                 {
                     b.HasOne("ApprovalPortal.Data.Workflows.WorkflowInstance", null)
                         .WithMany()

@@ -72,6 +72,17 @@ internal sealed class CheckpointConfiguration : IEntityTypeConfiguration<Checkpo
     }
 }
 
+internal sealed class KnowledgeNoteConfiguration : IEntityTypeConfiguration<KnowledgeNote>
+{
+    public void Configure(EntityTypeBuilder<KnowledgeNote> b)
+    {
+        b.HasKey(n => new { n.InstanceId, n.Key });
+        b.Property(n => n.Key).HasMaxLength(Lengths.Name);
+        b.Property(n => n.WrittenBy).HasMaxLength(Lengths.UserName);
+        b.HasOne<WorkflowInstance>().WithMany().HasForeignKey(n => n.InstanceId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class ScheduledTimerConfiguration : IEntityTypeConfiguration<ScheduledTimer>
 {
     public void Configure(EntityTypeBuilder<ScheduledTimer> b)

@@ -32,4 +32,6 @@ public enum WorkflowEventType
     PriorityChanged,
     BudgetExceeded,
     BudgetRaised,
+    StateModified,
+    NoteEdited,
 }

@@ -9,9 +9,12 @@ namespace ApprovalPortal.Engine.Definitions;
 /// step re-runs after a crash.</summary>
 public sealed class StepContext
 {
+    private readonly KnowledgeNotes _notes;
+
     internal StepContext(Guid instanceId, string stepName, int attempt, TimeProvider clock, StepCalls calls,
-        GateDecision? decision, JsonElement? signal, CancellationToken cancellation)
+        GateDecision? decision, JsonElement? signal, CancellationToken cancellation, KnowledgeNotes? notes = null)
     {
+        _notes = notes ?? new KnowledgeNotes(_ => Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>()));
         InstanceId = instanceId;
         StepName = stepName;
         Attempt = attempt;
@@ -52,4 +55,17 @@ public sealed class StepContext
 
     /// <summary>Cancelled when the engine shuts down.</summary>
     public CancellationToken Cancellation { get; }
+
+    /// <summary>Keeps <paramref name="text"/> under <paramref name="key"/> across the instance's sessions (replacing what
+    /// was kept there); written in this step's commit, so a failed step keeps nothing and a re-run one writes it once.</summary>
+    public void Remember(string key, string text) => _notes.Remember(key, text);
+
+    /// <summary>The note kept under <paramref name="key"/>, or null.</summary>
+    public async Task<string?> RecallAsync(string key) => (await _notes.AllAsync(Cancellation)).GetValueOrDefault(key);
+
+    /// <summary>Every note kept, by key (this step's own included).</summary>
+    public Task<IReadOnlyDictionary<string, string>> RecallAllAsync() => _notes.AllAsync(Cancellation);
+
+    /// <summary>Every note kept, as one system message to put before a prompt instead of a growing history; null when none.</summary>
+    public async Task<ChatMessage?> NotesMessageAsync() => KnowledgeNotes.ToSystemMessage(await _notes.AllAsync(Cancellation));
 }

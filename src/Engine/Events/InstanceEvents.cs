@@ -33,6 +33,8 @@ public static class InstanceEvents
         [WorkflowEventType.PriorityChanged] = typeof(PriorityChangedEvent),
         [WorkflowEventType.BudgetExceeded] = typeof(BudgetExceededEvent),
         [WorkflowEventType.BudgetRaised] = typeof(BudgetRaisedEvent),
+        [WorkflowEventType.StateModified] = typeof(StateModifiedEvent),
+        [WorkflowEventType.NoteEdited] = typeof(NoteEditedEvent),
     }.ToFrozenDictionary();
 
     /// <summary>The record type of <paramref name="type"/>, or null for a kind the engine does not write.</summary>

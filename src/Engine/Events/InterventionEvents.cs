@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using ApprovalPortal.Data.Workflows;
 
 namespace ApprovalPortal.Engine.Events;
@@ -104,3 +105,39 @@ public sealed record RoutedFrom(string? Assignee, string? CandidateGroup);
 /// <param name="Assignee">The person.</param>
 /// <param name="Group">The queue.</param>
 public sealed record RoutedTo(string? Assignee, string? Group);
+
+/// <summary>An operator edited the state of a paused instance; it goes on from the edited state once resumed.</summary>
+/// <param name="Changes">What the edit changed, by JSON Pointer path.</param>
+/// <param name="Reason">Why.</param>
+public sealed record StateModifiedEvent(IReadOnlyList<StateChange> Changes, string? Reason) : InterventionEvent(Reason)
+{
+    /// <inheritdoc />
+    public override WorkflowEventType Type => WorkflowEventType.StateModified;
+
+    /// <summary>Equal when the reason and every change (its values compared as JSON) are.</summary>
+    public bool Equals(StateModifiedEvent? other) =>
+        other is not null && V == other.V && Reason == other.Reason && Changes.Count == other.Changes.Count
+        && Changes.Zip(other.Changes).All(p => p.First.Op == p.Second.Op && p.First.Path == p.Second.Path
+            && JsonNode.DeepEquals(p.First.From, p.Second.From) && JsonNode.DeepEquals(p.First.Value, p.Second.Value));
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(V, Reason, Changes.Count);
+}
+
+/// <summary>One change of an edited state: <c>add</c>, <c>remove</c> or <c>replace</c> at <c>path</c> (a JSON Pointer).</summary>
+/// <param name="Op">The operation.</param>
+/// <param name="Path">Where.</param>
+/// <param name="From">The value before (none for an add).</param>
+/// <param name="Value">The value after (none for a remove).</param>
+public sealed record StateChange(string Op, string Path, JsonNode? From, JsonNode? Value);
+
+/// <summary>An operator wrote, changed or removed a knowledge note of a paused instance.</summary>
+/// <param name="Key">The note's key.</param>
+/// <param name="From">Its text before (none for a new note).</param>
+/// <param name="To">Its text after (none for a removed note).</param>
+/// <param name="Reason">Why.</param>
+public sealed record NoteEditedEvent(string Key, string? From, string? To, string? Reason) : InterventionEvent(Reason)
+{
+    /// <inheritdoc />
+    public override WorkflowEventType Type => WorkflowEventType.NoteEdited;
+}

@@ -50,6 +50,9 @@ internal sealed partial class InstanceRunner(
         using var lease = leases.Hold(row);
         var run = new RunProgress(row, lease);
         var budget = await budgets.ScopeAsync(row.Id, definition, cancellationToken);
+        var instanceId = row.Id;
+        // Read once per run, and only when a step asks: a run that recalls nothing costs no query.
+        var notes = new KnowledgeNotes(ct => LoadNotesAsync(instanceId, ct));
         for (var taken = 0; taken < options.Value.StepBudget; taken++)
         {
             if (!MayRun(row) || cancellationToken.IsCancellationRequested)
@@ -74,7 +77,7 @@ internal sealed partial class InstanceRunner(
                         throw new StaleRunException();
                     }
                 }, budget);
-            var context = new StepContext(row.Id, step.Name, row.StepAttempt + 1, clock, stepCalls, decision, signal, cancellationToken);
+            var context = new StepContext(row.Id, step.Name, row.StepAttempt + 1, clock, stepCalls, decision, signal, cancellationToken, notes);
 
             var watch = Stopwatch.StartNew();
             StepPlan plan;
@@ -84,6 +87,11 @@ internal sealed partial class InstanceRunner(
                 var gate = step.OpenGate?.Invoke(state, context);
                 var escalation = gate is null ? null : await escalations.ResolveAsync(gate, cancellationToken);
                 plan = planner.Completed(row, definition, step, result, gate, escalation, watch.Elapsed);
+                foreach (var (key, text) in notes.Pending)
+                {
+                    plan.Change.Write(Statements.WriteNote(row.Id, key, text, step.Name, plan.Row.LastSequence, plan.Change.Now));
+                }
+                notes.Accept();
             }
             catch (StaleRunException)
             {
@@ -96,6 +104,7 @@ internal sealed partial class InstanceRunner(
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
+                notes.Discard();
                 plan = planner.Failed(row, step, ex, watch.Elapsed);
             }
 
@@ -142,6 +151,13 @@ internal sealed partial class InstanceRunner(
             LogBudgetQueueUnknown(definition.Name, error.Message);
             return null;
         }
+    }
+
+    private async Task<IReadOnlyDictionary<string, string>> LoadNotesAsync(Guid instanceId, CancellationToken cancellationToken)
+    {
+        await using var db = await calls.Contexts.CreateDbContextAsync(cancellationToken);
+        return await db.KnowledgeNotes.AsNoTracking().Where(n => n.InstanceId == instanceId)
+            .ToDictionaryAsync(n => n.Key, n => n.Text, StringComparer.Ordinal, cancellationToken);
     }
 
     /// <summary>Commits the pending steps as one atomic commit (each keeps its own guard, events and checkpoint),

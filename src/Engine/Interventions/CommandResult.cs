@@ -13,6 +13,10 @@ public abstract record CommandResult
 
     /// <summary>Not allowed in the current state; nothing was written.</summary>
     public sealed record Refused(string Reason) : CommandResult;
+
+    /// <summary>The input the command was given is not valid (an edited state that is not the workflow's state type);
+    /// nothing was written.</summary>
+    public sealed record Invalid(string Reason) : CommandResult;
 }
 
 /// <summary>Who intervenes and why; every intervention is recorded with both.</summary>

@@ -46,6 +46,10 @@ internal sealed class InstanceCommandRunner(ChangeRunner runner, InstanceChanges
             {
                 return Planned<CommandResult>.Answer(new CommandResult.Refused(refused.Message));
             }
+            catch (InvalidStateException invalid)
+            {
+                return Planned<CommandResult>.Answer(new CommandResult.Invalid(invalid.Message));
+            }
             if (planned is null)
             {
                 return Planned<CommandResult>.Answer(new CommandResult.Refused("Nothing to do."));

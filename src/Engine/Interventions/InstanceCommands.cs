@@ -170,6 +170,50 @@ public sealed class InstanceCommands
             return new CommandPlan(change, fork.Instance.Id);
         }, _ => null, cancellationToken);
 
+    /// <summary>Replaces the state of a paused instance with <paramref name="editedState"/>, which must read as the
+    /// definition's state type (no property it does not have); the change is recorded as a diff and a new checkpoint holds
+    /// the edited state, so the instance goes on from it once resumed. Refused unless the instance is paused: a running
+    /// step would overwrite the edit, and a waiting one could go on with either state.</summary>
+    public Task<CommandResult> ModifyStateAsync(Guid instanceId, JsonElement editedState, Intervention by, CancellationToken cancellationToken = default) =>
+        _runner.RunAsync(instanceId, by, async (row, change, db) =>
+        {
+            var definition = Definition(row);
+            var stateJson = StateEdits.Normalize(editedState, definition.StateType);
+            var changes = StateEdits.Diff(row.StateJson, stateJson);
+            if (changes.Count == 0)
+            {
+                throw new CommandRefusedException("The edited state is the same as the current one; nothing to change.");
+            }
+            // The new checkpoint keeps the place of the one the instance stands on, so a later rewind to it replays the same step.
+            var standing = await db.Checkpoints.AsNoTracking()
+                .SingleOrDefaultAsync(c => c.InstanceId == row.Id && c.Sequence == row.CheckpointSequence, cancellationToken);
+            change.Append(new StateModifiedEvent(changes, by.Reason), row.CurrentStep, by.Actor);
+            change.Checkpoint(standing?.StepName ?? row.CurrentStep ?? "(start)", standing?.NextStep ?? row.CurrentStep, stateJson);
+            return new CommandPlan(change);
+        }, row => row.Status == WorkflowStatus.Paused ? null
+            : $"Only a paused instance's state can be edited; this one is {row.Status}. Pause it first.", cancellationToken);
+
+    /// <summary>Writes (or, with a null <paramref name="text"/>, removes) the knowledge note <paramref name="key"/> of a
+    /// paused instance; its steps recall the edited note once it is resumed. Refused unless the instance is paused.</summary>
+    public Task<CommandResult> EditNoteAsync(Guid instanceId, string key, string? text, Intervention by, CancellationToken cancellationToken = default) =>
+        _runner.RunAsync(instanceId, by, async (row, change, db) =>
+        {
+            if (string.IsNullOrWhiteSpace(key) || key.Length > KnowledgeNotes.MaxKey || text?.Length > KnowledgeNotes.MaxText)
+            {
+                throw new InvalidStateException($"A note needs a key of 1 to {KnowledgeNotes.MaxKey} characters and a text of at most {KnowledgeNotes.MaxText}.");
+            }
+            var before = await db.KnowledgeNotes.AsNoTracking().Where(n => n.InstanceId == row.Id && n.Key == key).Select(n => n.Text)
+                .SingleOrDefaultAsync(cancellationToken);
+            if (before == text)
+            {
+                throw new CommandRefusedException(text is null ? $"There is no note '{key}' to remove." : $"The note '{key}' says that already.");
+            }
+            var sequence = change.Append(new NoteEditedEvent(key, before, text, by.Reason), row.CurrentStep, by.Actor);
+            change.Write(text is null ? [Statements.DeleteNote(row.Id, key)] : Statements.WriteNote(row.Id, key, text, by.Actor, sequence, change.Now));
+            return new CommandPlan(change);
+        }, row => row.Status == WorkflowStatus.Paused ? null
+            : $"Only a paused instance's notes can be edited; this one is {row.Status}. Pause it first.", cancellationToken);
+
     /// <summary>The intervention's event, at the step the instance stands on.</summary>
     private static Task<CommandPlan?> Recorded(InstanceChange change, InterventionEvent evt, Intervention by)
     {

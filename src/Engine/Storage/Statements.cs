@@ -45,6 +45,28 @@ internal static partial class Statements
             new("nextStep", SqlValue.Text(nextStep)), new("stateJson", SqlValue.Json(stateJson)), new("at", SqlValue.Time(at)),
         ]);
 
+    /// <summary>Keeps <paramref name="text"/> under <paramref name="key"/> (replacing it): a delete and an insert, the same
+    /// on every provider, so a re-run step writes its note once.</summary>
+    public static IEnumerable<SqlStatement> WriteNote(Guid instanceId, string key, string text, string writtenBy, long sequence, DateTime at)
+    {
+        yield return DeleteNote(instanceId, key);
+        yield return new(
+            """
+            INSERT INTO "KnowledgeNotes" ("InstanceId", "Key", "Text", "WrittenBy", "Sequence", "UpdatedAt")
+            VALUES (@instanceId, @key, @text, @writtenBy, @sequence, @at)
+            """,
+            [
+                new("instanceId", SqlValue.Id(instanceId)), new("key", SqlValue.Text(key)), new("text", SqlValue.Text(text)),
+                new("writtenBy", SqlValue.Text(writtenBy)), new("sequence", SqlValue.Int(sequence)), new("at", SqlValue.Time(at)),
+            ]);
+    }
+
+    public static SqlStatement DeleteNote(Guid instanceId, string key) => new(
+        """
+        DELETE FROM "KnowledgeNotes" WHERE "InstanceId" = @instanceId AND "Key" = @key
+        """,
+        [new("instanceId", SqlValue.Id(instanceId)), new("key", SqlValue.Text(key))]);
+
     public static SqlStatement InsertTask(HumanTask t) => new(
         """
         INSERT INTO "HumanTasks" ("Id", "InstanceId", "GateStep", "ProposalRevision", "Kind", "Status", "Title", "ProposedActionJson",

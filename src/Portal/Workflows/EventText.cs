@@ -37,9 +37,24 @@ public static class EventText
         TaskReassignedEvent t => Join($"to {t.To?.Assignee ?? t.To?.Group} (was {t.From?.Assignee ?? t.From?.CandidateGroup})", t.Reason),
         BudgetExceededEvent b => $"spent {b.Spent.ToString("0.00##", CultureInfo.InvariantCulture)} of {b.Limit.ToString("0.00##", CultureInfo.InvariantCulture)} {b.Currency}{(b.Budget == BudgetKind.DefinitionPerDay ? " (the definition's today)" : "")}, the next call would cost about {b.NextCall.ToString("0.00####", CultureInfo.InvariantCulture)}: the call was not made, task {b.TaskId} asks to allow more or stop",
         BudgetRaisedEvent b => $"allowed {b.Amount.ToString("0.00##", CultureInfo.InvariantCulture)} {b.Currency} more; the step runs again",
+        StateModifiedEvent m => Join($"state edited: {Changes(m.Changes)}", m.Reason),
+        NoteEditedEvent n => Join(n.To is null ? $"note {n.Key} removed" : n.From is null ? $"note {n.Key} written: {n.To}" : $"note {n.Key}: {n.From} → {n.To}", n.Reason),
         InterventionEvent i => i.Reason,
         _ => e.DataJson,
     };
+
+    /// <summary>An edit's changes as one line: <c>/counter: 1 → 41; added /note: "x"</c>.</summary>
+    public static string Changes(IReadOnlyList<StateChange>? changes) => changes is null or { Count: 0 } ? "no changes" : string.Join("; ", changes.Select(c => c.Op switch
+    {
+        "add" => $"added {c.Path}: {Text(c.Value)}",
+        "remove" => $"removed {c.Path} (was {Text(c.From)})",
+        _ => $"{(c.Path.Length == 0 ? "(whole state)" : c.Path)}: {Text(c.From)} → {Text(c.Value)}",
+    }));
+
+    // The line is rendered as text, so there is no reason to show "<" as \u003C.
+    private static readonly System.Text.Json.JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static string Text(System.Text.Json.Nodes.JsonNode? value) => value?.ToJsonString(Relaxed) ?? "null";
 
     private static string Join(params string?[] parts) => string.Join(" · ", parts.Where(p => !string.IsNullOrEmpty(p)));
 }

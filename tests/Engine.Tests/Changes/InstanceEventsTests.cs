@@ -62,6 +62,8 @@ public sealed class InstanceEventsTests
             new PriorityChangedEvent("r", new PriorityChange(0, 10)),
             new ProposalRevisedEvent(A, 2, 1, 1, "agent"),
             new BudgetExceededEvent(A, Engine.Costs.BudgetKind.DefinitionPerDay, 1.93m, 2.00m, 0.12m, 2.00m, "EUR"), new BudgetRaisedEvent(A, 2.00m, "EUR"),
+            new StateModifiedEvent([new StateChange("replace", "/n", System.Text.Json.Nodes.JsonValue.Create(1), System.Text.Json.Nodes.JsonValue.Create(2))], "r"),
+            new NoteEditedEvent("k", null, "t", "r"),
         ];
         Assert.Equal(Enum.GetValues<WorkflowEventType>().Where(t => InstanceEvents.RecordOf(t) is not null).Order(), events.Select(e => e.Type).Order());
         foreach (var evt in events)

@@ -140,6 +140,55 @@ public sealed class ApiWorkflowTests
         Assert.Contains("Completed", (await ApiPortal.ReadAsync(late)).GetProperty("detail").GetString());
     }
 
+    [Theory]
+    [MemberData(nameof(ApiPortal.Providers), MemberType = typeof(ApiPortal))]
+    public async Task ModifyState_OfAPausedInstance_IsLoggedAsADiff_AndTheResumedInstanceGoesOnWithIt_WhileBadEditsAreProblems(DatabaseProvider provider)
+    {
+        await using var portal = ApiPortal.Start(provider);
+        var key = await portal.KeyAsync(ApiScopes.WorkflowsWrite, ApiScopes.Read);
+        var client = portal.Client(key.Key);
+        var started = await client.PostAsJsonAsync("/api/v1/workflows",
+            new { definition = SignalWaitWorkflow.DefinitionName, input = new { subject = "deploy 42" } }, Cancel);
+        var id = (await ApiPortal.ReadAsync(started)).GetProperty("id").GetGuid();
+        await ReadUntilAsync(client, id, "waiting");
+
+        var whileWaiting = await client.PostAsJsonAsync($"/api/v1/workflows/{id}/state", new { reason = "typo", state = new { subject = "deploy 43" } }, Cancel);
+        Assert.Equal(HttpStatusCode.Conflict, whileWaiting.StatusCode);
+        Assert.Equal("application/problem+json", whileWaiting.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("paused", (await ApiPortal.ReadAsync(whileWaiting)).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/v1/workflows/{id}/pause", new { reason = "fix the subject" }, Cancel)).StatusCode);
+
+        var mismatch = await client.PostAsJsonAsync($"/api/v1/workflows/{id}/state", new { reason = "typo", state = new { subject = 43 } }, Cancel);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, mismatch.StatusCode);
+        Assert.Equal("application/problem+json", mismatch.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("SignalWaitState", (await ApiPortal.ReadAsync(mismatch)).GetProperty("detail").GetString());
+        var unexplained = await client.PostAsJsonAsync($"/api/v1/workflows/{id}/state", new { state = new { subject = "deploy 43" } }, Cancel);
+        Assert.Equal(HttpStatusCode.BadRequest, unexplained.StatusCode);
+        Assert.True((await ApiPortal.ReadAsync(unexplained)).GetProperty("errors").TryGetProperty("reason", out _));
+        var noState = await client.PostAsJsonAsync($"/api/v1/workflows/{id}/state", new { reason = "typo", state = "deploy 43" }, Cancel);
+        Assert.True((await ApiPortal.ReadAsync(noState)).GetProperty("errors").TryGetProperty("state", out _));
+        await using (var db = portal.Db())
+        {
+            Assert.Contains("deploy 42", (await db.WorkflowInstances.SingleAsync(i => i.Id == id, Cancel)).StateJson);
+        }
+
+        var edited = await client.PostAsJsonAsync($"/api/v1/workflows/{id}/state", new { reason = "typo", state = new { subject = "deploy 43" } }, Cancel);
+        Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
+        Assert.Equal("paused", (await ApiPortal.ReadAsync(edited)).GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/v1/workflows/{id}/resume", new { reason = "fixed" }, Cancel)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted,
+            (await client.PostAsJsonAsync($"/api/v1/workflows/{id}/signals/{SignalWaitWorkflow.Signal}", new { payload = new { approved = true } }, Cancel)).StatusCode);
+        await ReadUntilAsync(client, id, "completed");
+
+        await using var check = portal.Db();
+        Assert.Equal("deploy 43", JsonDocument.Parse((await check.WorkflowInstances.SingleAsync(i => i.Id == id, Cancel)).StateJson).RootElement.GetProperty("subject").GetString());
+        var modified = Assert.Single((await AllEventsAsync(client, id, pageSize: 50)), e => e.GetProperty("type").GetString() == "stateModified");
+        Assert.Equal("api:" + key.Summary.Name, modified.GetProperty("actor").GetString());
+        var change = Assert.Single(modified.GetProperty("data").GetProperty("changes").EnumerateArray());
+        Assert.Equal(("/subject", "deploy 42", "deploy 43"),
+            (change.GetProperty("path").GetString(), change.GetProperty("from").GetString(), change.GetProperty("value").GetString()));
+    }
+
     [Fact]
     public async Task Start_WithInputTheStateCannotRead_Is422WithTheReason_AndUnknownDefinitionIs422()
     {

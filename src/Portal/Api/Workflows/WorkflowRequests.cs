@@ -37,3 +37,13 @@ public sealed record InterventionRequest
     /// <summary>The new priority (-1000 to 1000, higher runs first); required by <c>/priority</c> only.</summary>
     public int? Priority { get; init; }
 }
+
+/// <summary>Edit the state of a paused instance.</summary>
+public sealed record ModifyStateRequest
+{
+    /// <summary>Why; required, recorded in the instance's log with the API client as the actor.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>The whole new state: a JSON object of the workflow's state type.</summary>
+    public JsonElement? State { get; init; }
+}

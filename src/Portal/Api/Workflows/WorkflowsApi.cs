@@ -84,6 +84,21 @@ public static class WorkflowsApi
             (commands, id, by, ct) => commands.ChangePriorityAsync(id, by.Priority!.Value, by.Intervention, ct),
             body => body.Priority is null or < InstanceCommands.MinPriority or > InstanceCommands.MaxPriority
                 ? ApiProblems.Validation("priority", $"Required: from {InstanceCommands.MinPriority} to {InstanceCommands.MaxPriority}.") : null);
+
+        workflows.MapPost("/{id:guid}/state", ModifyStateAsync)
+            .RequireAuthorization(ApiScopes.Policy(ApiScopes.WorkflowsWrite))
+            .Idempotent(StatusCodes.Status200OK, async replay => await ViewAsync(replay.Db, replay.ResourceId, replay.Cancellation) is { } view
+                ? TypedResults.Ok(view) : null)
+            .WithName("ModifyWorkflowState")
+            .WithSummary("Edit the state of a paused instance")
+            .WithDescription("Replaces the state of a paused instance with `state`, which must be the workflow's state type (no property it does not have: 422 otherwise). "
+                + "The change is recorded as a diff in the instance's log and the instance goes on from the edited state once resumed. "
+                + $"A reason (1 to {MaxReason} characters) is required. Refused (409) unless the instance is paused.")
+            .Accepts<ModifyStateRequest>("application/json")
+            .Produces<WorkflowView>()
+            .ProducesValidationProblem()
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge,
+                StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity);
         return workflows;
     }
 
@@ -240,6 +255,49 @@ public static class WorkflowsApi
             CommandResult.Refused refused => ApiProblems.Problem(StatusCodes.Status409Conflict, "Signal refused", refused.Reason),
             _ => throw new InvalidOperationException("Unknown result."),
         };
+    }
+
+    private static async Task<IResult> ModifyStateAsync(Guid id, HttpContext http, InstanceCommands commands, IDbContextFactory<PortalDbContext> contexts,
+        CancellationToken ct)
+    {
+        var (bytes, problem) = await ApiBody.ReadAsync(http);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var (body, invalid) = ApiBody.Parse<ModifyStateRequest>(bytes!);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(body!.Reason) || body.Reason.Length > MaxReason)
+        {
+            errors["reason"] = [$"Required: why, in 1 to {MaxReason} characters."];
+        }
+        if (body.State is not { ValueKind: JsonValueKind.Object })
+        {
+            errors["state"] = ["Required: the whole new state, as a JSON object."];
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        var by = new Intervention(ApiCaller.Of(http.User).RequestedBy, body.Reason!.Trim()) { Idempotency = Idempotency.ClaimOf(http) };
+        return await commands.ModifyStateAsync(id, body.State!.Value, by, ct) switch
+        {
+            CommandResult.Done => TypedResults.Ok(await ViewOfAsync(contexts, id, ct)),
+            CommandResult.NotFound => ApiProblems.NotFound("workflow"),
+            CommandResult.Invalid bad => ApiProblems.Problem(StatusCodes.Status422UnprocessableEntity, "Not the workflow's state", bad.Reason),
+            CommandResult.Refused refused => ApiProblems.Problem(StatusCodes.Status409Conflict, "Not possible now", refused.Reason),
+            _ => throw new InvalidOperationException("Unknown result."),
+        };
+    }
+
+    private static async Task<WorkflowView?> ViewOfAsync(IDbContextFactory<PortalDbContext> contexts, Guid id, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await ViewAsync(db, id, ct);
     }
 
     private static async Task<IResult> InterveneAsync(Guid id, HttpContext http, IDbContextFactory<PortalDbContext> contexts,
