@@ -28,4 +28,5 @@ public enum WorkflowEventType
     Cancelled,
     Completed,
     Failed,
+    RateLimited,
 }

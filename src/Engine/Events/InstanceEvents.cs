@@ -29,6 +29,7 @@ public static class InstanceEvents
         [WorkflowEventType.Rewound] = typeof(RewoundEvent),
         [WorkflowEventType.Forked] = typeof(ForkedEvent),
         [WorkflowEventType.TaskReassigned] = typeof(TaskReassignedEvent),
+        [WorkflowEventType.RateLimited] = typeof(RateLimitedEvent),
     }.ToFrozenDictionary();
 
     /// <summary>The record type of <paramref name="type"/>, or null for a kind the engine does not write.</summary>
