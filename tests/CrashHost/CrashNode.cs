@@ -25,10 +25,13 @@ internal static class CrashNode
             ["Engine:NodeName"] = NodeName,
             ["Engine:LeaseDuration"] = "00:00:05",
             ["Engine:RunJobServer"] = mode == "run" ? "true" : "false",
+            // A refusal for rate that says no time waits this long: short, so the test sees the park end.
+            ["Rates:WaitWhenUnsaid"] = "00:00:02",
         });
         builder.Services.AddApprovalData(builder.Configuration, AppContext.BaseDirectory);
         builder.Services.AddSingleton(new EffectsTable(provider, connection));
-        builder.Services.AddApprovalEngine(builder.Configuration).AddWorkflow<CrashWorkflow>().AddWorkflow<EscalatingCrashWorkflow>().AddTool<EffectTool>();
+        builder.Services.AddApprovalEngine(builder.Configuration).AddWorkflow<CrashWorkflow>().AddWorkflow<EscalatingCrashWorkflow>().AddWorkflow<RateLimitedCrashWorkflow>()
+            .AddTool<EffectTool>().AddTool<BusyOnceTool>();
         using var host = builder.Build();
         var diagnostics = host.Services.GetRequiredService<EngineDiagnostics>();
         var output = Console.Out;
@@ -57,6 +60,20 @@ internal static class CrashNode
                 Definition = EscalatingCrashWorkflow.DefinitionName,
                 Input = JsonSerializer.SerializeToElement(new EscalatingCrashState(i), EngineJson.Options),
                 BusinessKey = $"crash-escalation-{i}",
+            })));
+            diagnostics.Trace("seeded");
+            await host.StopAsync();
+            return 0;
+        }
+        if (mode == "seed-rate-limited")
+        {
+            var client = host.Services.GetRequiredService<WorkflowClient>();
+            var count = int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture);
+            await Task.WhenAll(Enumerable.Range(0, count).Select(i => client.StartAsync(new StartWorkflow
+            {
+                Definition = RateLimitedCrashWorkflow.DefinitionName,
+                Input = JsonSerializer.SerializeToElement(new RateLimitedCrashState(i), EngineJson.Options),
+                BusinessKey = $"crash-rate-limited-{i}",
             })));
             diagnostics.Trace("seeded");
             await host.StopAsync();
