@@ -56,6 +56,7 @@ public sealed class InstanceEventsTests
             new GateClosedEvent(A, TaskOutcome.Chosen), new EscalatedEvent(A, 0, EscalationAction.AutoApprove, null, null, null),
             new PausedEvent("r"), new ResumedEvent("r"), new CancelledEvent("r"), new RetriedEvent("r"), new SkippedEvent("r", new SkippedStep("a", "b")),
             new RewoundEvent(2, false, "r"), new ForkedEvent(A, B, 2, true, "r"), new TaskReassignedEvent(A, new RoutedFrom("a", "q"), new RoutedTo("b", "p"), "r"),
+            new RateLimitedEvent("model m", new DateTimeOffset(2026, 12, 4, 14, 2, 0, TimeSpan.Zero), "429"),
         ];
         Assert.Equal(Enum.GetValues<WorkflowEventType>().Where(t => InstanceEvents.RecordOf(t) is not null).Order(), events.Select(e => e.Type).Order());
         foreach (var evt in events)
