@@ -37,6 +37,12 @@ public sealed class EngineDiagnostics : IDisposable
 
     internal void StepCommitted(Guid instanceId, string step) => Trace?.Invoke($"step-committed {instanceId:N}:{step}");
 
+    /// <summary>A step refused for rate is planned to park; its commit is still to come.</summary>
+    internal void RateLimitParking(Guid instanceId, string step) => Trace?.Invoke($"rate-limit-parking {instanceId:N}:{step}");
+
+    /// <summary>A step refused for rate is parked (committed); its wake-up's job is still to be made.</summary>
+    internal void RateLimitParked(Guid instanceId, string step) => Trace?.Invoke($"rate-limit-parked {instanceId:N}:{step}");
+
     /// <summary>An escalation level of the task is committed (with its auto-decision, if it makes one).</summary>
     internal void BudgetGatePlanned(Guid instanceId) => Trace?.Invoke($"budget-gate-planned {instanceId:N}");
 

@@ -32,6 +32,8 @@ internal static class CrashNode
             ["Models:Catalog:offline-deterministic-1:InputPerMillion"] = "1000",
             ["Models:Catalog:offline-deterministic-1:OutputPerMillion"] = "0",
             ["Models:Catalog:offline-deterministic-1:Encoding"] = "o200k_base",
+            // A refusal for rate that says no time waits this long: short, so the test sees the park end.
+            ["Rates:WaitWhenUnsaid"] = "00:00:02",
         });
         builder.Services.AddApprovalData(builder.Configuration, AppContext.BaseDirectory);
         builder.Services.AddSingleton(new EffectsTable(provider, connection));
@@ -41,7 +43,8 @@ internal static class CrashNode
         }
         else
         {
-            builder.Services.AddApprovalEngine(builder.Configuration).AddWorkflow<CrashWorkflow>().AddWorkflow<EscalatingCrashWorkflow>().AddWorkflow<BudgetCrashWorkflow>().AddTool<EffectTool>();
+            builder.Services.AddApprovalEngine(builder.Configuration).AddWorkflow<CrashWorkflow>().AddWorkflow<EscalatingCrashWorkflow>().AddWorkflow<BudgetCrashWorkflow>()
+                .AddWorkflow<RateLimitedCrashWorkflow>().AddTool<EffectTool>().AddTool<BusyOnceTool>();
         }
         using var host = builder.Build();
         var diagnostics = host.Services.GetRequiredService<EngineDiagnostics>();
@@ -90,6 +93,20 @@ internal static class CrashNode
                 Definition = BudgetCrashWorkflow.DefinitionName,
                 Input = JsonSerializer.SerializeToElement(new BudgetCrashState(i), EngineJson.Options),
                 BusinessKey = $"crash-budget-{i}",
+            })));
+            diagnostics.Trace("seeded");
+            await host.StopAsync();
+            return 0;
+        }
+        if (mode == "seed-rate-limited")
+        {
+            var client = host.Services.GetRequiredService<WorkflowClient>();
+            var count = int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture);
+            await Task.WhenAll(Enumerable.Range(0, count).Select(i => client.StartAsync(new StartWorkflow
+            {
+                Definition = RateLimitedCrashWorkflow.DefinitionName,
+                Input = JsonSerializer.SerializeToElement(new RateLimitedCrashState(i), EngineJson.Options),
+                BusinessKey = $"crash-rate-limited-{i}",
             })));
             diagnostics.Trace("seeded");
             await host.StopAsync();

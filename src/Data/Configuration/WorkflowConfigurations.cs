@@ -23,6 +23,7 @@ internal sealed class WorkflowInstanceConfiguration : IEntityTypeConfiguration<W
         b.Property(i => i.StartedBy).HasMaxLength(Lengths.UserName);
         b.Property(i => i.LeaseOwner).HasMaxLength(Lengths.Name);
         b.Property(i => i.WaitingForSignal).HasMaxLength(Lengths.Name);
+        b.Property(i => i.WaitingReason).HasMaxLength(Lengths.Title);
         b.HasOne(i => i.Definition).WithMany()
             .HasForeignKey(i => new { i.DefinitionName, i.DefinitionVersion })
             .HasPrincipalKey(d => new { d.Name, d.Version })

@@ -34,4 +34,5 @@ public enum WorkflowEventType
     BudgetRaised,
     StateModified,
     NoteEdited,
+    RateLimited,
 }

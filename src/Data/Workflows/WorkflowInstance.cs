@@ -25,6 +25,9 @@ public sealed class WorkflowInstance : IVersioned
     public string? PendingInputJson { get; set; }
     /// <summary>The signal a waiting instance waits for.</summary>
     public string? WaitingForSignal { get; set; }
+    /// <summary>Why a waiting instance waits, when it is not for its own time or a signal: "rate limited: model X". It
+    /// waits until <see cref="RunnableAt"/>.</summary>
+    public string? WaitingReason { get; set; }
 
     public int Priority { get; set; }
     public string? BusinessKey { get; set; }

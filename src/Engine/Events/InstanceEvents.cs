@@ -35,6 +35,7 @@ public static class InstanceEvents
         [WorkflowEventType.BudgetRaised] = typeof(BudgetRaisedEvent),
         [WorkflowEventType.StateModified] = typeof(StateModifiedEvent),
         [WorkflowEventType.NoteEdited] = typeof(NoteEditedEvent),
+        [WorkflowEventType.RateLimited] = typeof(RateLimitedEvent),
     }.ToFrozenDictionary();
 
     /// <summary>The record type of <paramref name="type"/>, or null for a kind the engine does not write.</summary>

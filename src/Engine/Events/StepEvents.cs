@@ -87,3 +87,14 @@ public sealed record IncidentOpenedEvent(Guid IncidentId, int Attempts) : Instan
     /// <inheritdoc />
     public override WorkflowEventType Type => WorkflowEventType.IncidentOpened;
 }
+
+/// <summary>A model or tool call of the step was refused for rate: the instance waits, without using a retry, and runs the
+/// step again from <paramref name="Until"/>.</summary>
+/// <param name="Resource">What refused: <c>model NAME</c> or <c>tool NAME</c>.</param>
+/// <param name="Until">When the call may be made again.</param>
+/// <param name="Reason">The provider's answer, or which configured rate is used up.</param>
+public sealed record RateLimitedEvent(string? Resource, DateTimeOffset Until, string? Reason) : InstanceEvent
+{
+    /// <inheritdoc />
+    public override WorkflowEventType Type => WorkflowEventType.RateLimited;
+}

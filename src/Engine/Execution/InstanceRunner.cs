@@ -106,6 +106,10 @@ internal sealed partial class InstanceRunner(
             {
                 notes.Discard();
                 plan = planner.Failed(row, step, ex, watch.Elapsed);
+                if (plan.Row.WaitingReason is not null)
+                {
+                    calls.Diagnostics.RateLimitParking(row.Id, step.Name);
+                }
             }
 
             if (plan.Row is { Status: WorkflowStatus.Waiting, WaitingForSignal: { } awaited } && await QueuedSignalAsync(row.Id, awaited, cancellationToken) is { } queued)
@@ -185,6 +189,10 @@ internal sealed partial class InstanceRunner(
         foreach (var (name, plan) in steps)
         {
             calls.Diagnostics.StepCommitted(plan.Row.Id, name);
+            if (plan.Row is { Status: WorkflowStatus.Waiting, WaitingReason: not null })
+            {
+                calls.Diagnostics.RateLimitParked(plan.Row.Id, name);
+            }
             await AfterCommitAsync(plan);
         }
         var row = steps[^1].Plan.Row;

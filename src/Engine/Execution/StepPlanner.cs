@@ -7,6 +7,7 @@ using ApprovalPortal.Engine.Definitions;
 using ApprovalPortal.Engine.Events;
 using ApprovalPortal.Engine.Gates;
 using ApprovalPortal.Engine.Integration;
+using ApprovalPortal.Engine.Rates;
 using ApprovalPortal.Engine.Storage;
 
 namespace ApprovalPortal.Engine.Execution;
@@ -46,7 +47,7 @@ internal sealed class StepPlanner(TimeProvider clock, InstanceChanges changes)
         var stateJson = JsonSerializer.Serialize(result.State, definition.StateType, EngineJson.Options);
         var change = changes.OfStep(row, now);
         change.Append(new StepCompletedEvent(next), step.Name, Engine, elapsed.TotalMilliseconds);
-        change.Checkpoint(step.Name, next, stateJson).Set(r => r with { StepAttempt = 0, PendingInputJson = null, Error = null });
+        change.Checkpoint(step.Name, next, stateJson).Set(r => r with { StepAttempt = 0, PendingInputJson = null, Error = null, WaitingReason = null });
 
         switch (result)
         {
@@ -86,11 +87,15 @@ internal sealed class StepPlanner(TimeProvider clock, InstanceChanges changes)
     public StepPlan Failed(InstanceRow row, StepDefinition step, Exception error, TimeSpan elapsed)
     {
         var now = clock.GetUtcNow().UtcDateTime;
+        if (RateLimit(error) is { } limited)
+        {
+            return RateLimited(row, step, limited, now, elapsed);
+        }
         var attempt = row.StepAttempt + 1;
         var message = $"{error.GetType().Name}: {error.Message}";
         var change = changes.OfStep(row, now);
         change.Append(new StepFailedEvent(message, attempt, step.Retry.MaxAttempts), step.Name, Engine, elapsed.TotalMilliseconds);
-        change.Set(r => r with { StepAttempt = attempt, Error = message });
+        change.Set(r => r with { StepAttempt = attempt, Error = message, WaitingReason = null });
         if (attempt < step.Retry.MaxAttempts && error is not (Tools.CallNotRecordableException or Models.PromptRefusedException))
         {
             var due = now + step.Retry.DelayBefore(attempt + 1, Random.Shared);
@@ -128,6 +133,36 @@ internal sealed class StepPlanner(TimeProvider clock, InstanceChanges changes)
         change.Park(WorkflowStatus.WaitingForHuman).Set(r => r with { CurrentStep = step.Name, Error = null });
         return new StepPlan(change);
     }
+
+    /// <summary>A call of the step was refused for rate: not a failure. The instance waits, unleased and off the queue
+    /// until the limit allows, with a wake-up timer the sweeper re-derives after a crash; the step keeps its attempt and
+    /// runs again then (its recorded calls replay from their records).</summary>
+    private StepPlan RateLimited(InstanceRow row, StepDefinition step, RateLimitedException limited, DateTime now, TimeSpan elapsed)
+    {
+        // A limit that has passed already (a clock skew, a Retry-After of 0) still yields: the step runs again on its next claim.
+        var until = limited.Until.UtcDateTime > now ? limited.Until.UtcDateTime : now;
+        var change = changes.OfStep(row, now);
+        change.Append(new RateLimitedEvent(limited.Resource, new DateTimeOffset(until, TimeSpan.Zero), limited.Reason), step.Name, Engine, elapsed.TotalMilliseconds);
+        change.Park(WorkflowStatus.Waiting).Set(r => r with { RunnableAt = until, WaitingReason = Truncate($"rate limited: {limited.Resource}") });
+        change.AddTimer(TimerKind.WakeUp, row.Id, null, until);
+        return new StepPlan(change);
+    }
+
+    /// <summary>The refusal for rate behind <paramref name="error"/>, also when a step wrapped it.</summary>
+    private static RateLimitedException? RateLimit(Exception? error)
+    {
+        for (var depth = 0; error is not null && depth < 8; depth++)
+        {
+            if (error is RateLimitedException limited)
+            {
+                return limited;
+            }
+            error = error is AggregateException { InnerExceptions.Count: 1 } one ? one.InnerExceptions[0] : error.InnerException;
+        }
+        return null;
+    }
+
+    private static string Truncate(string text) => text.Length <= 500 ? text : text[..500];
 
     /// <summary>The database refused the commit of <paramref name="step"/> for good (say, its state holds a value the database
     /// cannot store): trying again would only repeat it, so the instance, as last committed, opens an incident.</summary>

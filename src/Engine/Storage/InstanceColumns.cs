@@ -34,6 +34,7 @@ internal static class InstanceColumns
         new("StepAttempt", r => SqlValue.Int(r.StepAttempt)),
         new("PendingInputJson", r => SqlValue.Json(r.PendingInputJson)),
         new("WaitingForSignal", r => SqlValue.Text(r.WaitingForSignal)),
+        new("WaitingReason", r => SqlValue.Text(r.WaitingReason)),
         new("Priority", r => SqlValue.Int(r.Priority)),
         new("BusinessKey", r => SqlValue.Text(r.BusinessKey)),
         new("StartedBy", r => SqlValue.Text(r.StartedBy)),

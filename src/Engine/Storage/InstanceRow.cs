@@ -19,6 +19,7 @@ internal sealed record InstanceRow
     public int StepAttempt { get; init; }
     public string? PendingInputJson { get; init; }
     public string? WaitingForSignal { get; init; }
+    public string? WaitingReason { get; init; }
     public int Priority { get; init; }
     public string? BusinessKey { get; init; }
     public string? StartedBy { get; init; }
@@ -37,7 +38,7 @@ internal sealed record InstanceRow
         Id = i.Id, DefinitionName = i.DefinitionName, DefinitionVersion = i.DefinitionVersion, Status = i.Status,
         StatusBeforePause = i.StatusBeforePause, CurrentStep = i.CurrentStep, StateJson = i.StateJson, Version = i.Version,
         LastSequence = i.LastSequence, CheckpointSequence = i.CheckpointSequence, StepAttempt = i.StepAttempt, PendingInputJson = i.PendingInputJson,
-        WaitingForSignal = i.WaitingForSignal, Priority = i.Priority, BusinessKey = i.BusinessKey, StartedBy = i.StartedBy,
+        WaitingForSignal = i.WaitingForSignal, WaitingReason = i.WaitingReason, Priority = i.Priority, BusinessKey = i.BusinessKey, StartedBy = i.StartedBy,
         Error = i.Error, RunnableAt = i.RunnableAt, LeaseOwner = i.LeaseOwner, LeaseUntil = i.LeaseUntil,
         ParentInstanceId = i.ParentInstanceId, ForkedFromSequence = i.ForkedFromSequence, CreatedAt = i.CreatedAt,
         UpdatedAt = i.UpdatedAt, CompletedAt = i.CompletedAt,

@@ -19,6 +19,7 @@ public static class EventText
         StepFailedEvent s => $"attempt {s.Attempt} of {s.Of}: {s.Error}",
         WaitStartedEvent { Signal: { } signal } => $"waits for signal {signal}",
         WaitStartedEvent w => $"waits until {w.Until?.UtcDateTime.ToString("u", CultureInfo.InvariantCulture)}",
+        RateLimitedEvent r => Join($"rate limited: {r.Resource} until {r.Until.UtcDateTime.ToString("u", CultureInfo.InvariantCulture)}", r.Reason),
         SignalReceivedEvent s => Join($"signal {s.Name}", s.Consumed ? "taken" : "queued", s.Reason),
         CompletedEvent => null,
         FailedEvent f => f.Reason,

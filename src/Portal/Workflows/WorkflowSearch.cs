@@ -38,9 +38,10 @@ public sealed record WorkflowFilter
     public int Take { get; init; } = 25;
 }
 
-/// <summary>One instance in the list.</summary>
+/// <summary>One instance in the list; <see cref="Waiting"/> says why a waiting instance waits and until when, if not
+/// for its own time or a signal.</summary>
 public sealed record WorkflowRow(Guid Id, string Definition, int Version, WorkflowStatus Status, string? CurrentStep, string? BusinessKey,
-    string? StartedBy, string? Error, DateTime CreatedAt, DateTime UpdatedAt, DateTime? CompletedAt);
+    string? StartedBy, string? Error, DateTime CreatedAt, DateTime UpdatedAt, DateTime? CompletedAt, WaitingFor? Waiting = null);
 
 /// <summary>A page of instances, how many match, and how many there are per status (under the other filters).</summary>
 public sealed record WorkflowPage(IReadOnlyList<WorkflowRow> Rows, int Total, IReadOnlyDictionary<WorkflowStatus, int> PerStatus);
@@ -69,7 +70,8 @@ public sealed class WorkflowSearch(IDbContextFactory<PortalDbContext> contexts)
         var total = statuses is null ? perStatus.Values.Sum() : perStatus.Where(p => statuses.Contains(p.Key)).Sum(p => p.Value);
         var rows = await matching.OrderByDescending(i => i.UpdatedAt).ThenByDescending(i => i.Id).Skip(filter.Skip).Take(filter.Take)
             .Select(i => new WorkflowRow(i.Id, i.DefinitionName, i.DefinitionVersion, i.Status, i.CurrentStep, i.BusinessKey, i.StartedBy, i.Error,
-                i.CreatedAt, i.UpdatedAt, i.CompletedAt))
+                i.CreatedAt, i.UpdatedAt, i.CompletedAt,
+                i.Status == WorkflowStatus.Waiting && i.WaitingReason != null && i.RunnableAt != null ? new WaitingFor(i.WaitingReason, i.RunnableAt.Value) : null))
             .ToListAsync(cancellationToken);
         return new WorkflowPage(rows, total, perStatus);
     }

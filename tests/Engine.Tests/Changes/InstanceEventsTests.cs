@@ -64,6 +64,7 @@ public sealed class InstanceEventsTests
             new BudgetExceededEvent(A, Engine.Costs.BudgetKind.DefinitionPerDay, 1.93m, 2.00m, 0.12m, 2.00m, "EUR"), new BudgetRaisedEvent(A, 2.00m, "EUR"),
             new StateModifiedEvent([new StateChange("replace", "/n", System.Text.Json.Nodes.JsonValue.Create(1), System.Text.Json.Nodes.JsonValue.Create(2))], "r"),
             new NoteEditedEvent("k", null, "t", "r"),
+            new RateLimitedEvent("model m", new DateTimeOffset(2026, 12, 4, 14, 2, 0, TimeSpan.Zero), "429"),
         ];
         Assert.Equal(Enum.GetValues<WorkflowEventType>().Where(t => InstanceEvents.RecordOf(t) is not null).Order(), events.Select(e => e.Type).Order());
         foreach (var evt in events)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using ApprovalPortal.Data.Workflows;
 using ApprovalPortal.Engine.Events;
 using ApprovalPortal.Portal.Api.Tasks;
+using ApprovalPortal.Portal.Workflows;
 
 namespace ApprovalPortal.Portal.Api.Workflows;
 
@@ -20,12 +21,18 @@ namespace ApprovalPortal.Portal.Api.Workflows;
 /// <param name="CompletedAt">When it ended.</param>
 /// <param name="Error">Why it failed.</param>
 /// <param name="OpenTaskIds">The tasks it waits on (open or claimed).</param>
+/// <param name="WaitingReason">Why a waiting instance waits, when not for its own time or a signal: "rate limited: model X".</param>
+/// <param name="WaitingUntil">Until when it waits for that reason (UTC); it resumes by itself then.</param>
 public sealed record WorkflowView(Guid Id, string Definition, int Version, WorkflowStatus Status, string? CurrentStep, string? BusinessKey,
     int Priority, string? StartedBy, long Revision, DateTime CreatedAt, DateTime UpdatedAt, DateTime? CompletedAt, string? Error,
-    IReadOnlyList<Guid> OpenTaskIds)
+    IReadOnlyList<Guid> OpenTaskIds, string? WaitingReason = null, DateTime? WaitingUntil = null)
 {
-    internal static WorkflowView From(WorkflowInstance i, IReadOnlyList<Guid> openTaskIds) => new(i.Id, i.DefinitionName, i.DefinitionVersion,
-        i.Status, i.CurrentStep, i.BusinessKey, i.Priority, i.StartedBy, i.Version, i.CreatedAt, i.UpdatedAt, i.CompletedAt, i.Error, openTaskIds);
+    internal static WorkflowView From(WorkflowInstance i, IReadOnlyList<Guid> openTaskIds)
+    {
+        var waiting = WaitingFor.Of(i);
+        return new(i.Id, i.DefinitionName, i.DefinitionVersion, i.Status, i.CurrentStep, i.BusinessKey, i.Priority, i.StartedBy, i.Version,
+            i.CreatedAt, i.UpdatedAt, i.CompletedAt, i.Error, openTaskIds, waiting?.Reason, waiting?.Until);
+    }
 }
 
 /// <summary>One entry of an instance's log.</summary>
