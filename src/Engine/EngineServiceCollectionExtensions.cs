@@ -74,8 +74,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<IJobScheduler, HangfireJobScheduler>();
         services.AddSingleton(sp => new WorkflowClient(
             sp.GetRequiredService<DefinitionRegistry>(), sp.GetRequiredService<GroupCommitter>(), sp.GetRequiredService<StepPlanner>(),
-            sp.GetRequiredService<LocalWork>(), sp.GetRequiredService<IJobScheduler>(), sp.GetRequiredService<EngineNotifications>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<LocalWork>(), sp.GetRequiredService<EngineNotifications>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new TaskDecisions(
             sp.GetRequiredService<IDbContextFactory<PortalDbContext>>(), sp.GetRequiredService<DefinitionRegistry>(),
             sp.GetRequiredService<GroupCommitter>(), sp.GetRequiredService<StepPlanner>(), sp.GetRequiredService<WorkflowClient>(),

@@ -16,18 +16,16 @@ public sealed class WorkflowClient
     private readonly GroupCommitter _committer;
     private readonly StepPlanner _planner;
     private readonly LocalWork _work;
-    private readonly IJobScheduler _scheduler;
     private readonly EngineNotifications _notifications;
     private readonly TimeProvider _clock;
 
     internal WorkflowClient(DefinitionRegistry definitions, GroupCommitter committer, StepPlanner planner, LocalWork work,
-        IJobScheduler scheduler, EngineNotifications notifications, TimeProvider clock)
+        EngineNotifications notifications, TimeProvider clock)
     {
         _definitions = definitions;
         _committer = committer;
         _planner = planner;
         _work = work;
-        _scheduler = scheduler;
         _notifications = notifications;
         _clock = clock;
     }

@@ -160,7 +160,7 @@ public sealed class InstanceCommands
             ], fork, Run: true, ResultId: fork.Id);
         }, _ => null, cancellationToken);
 
-    private Task<CommandPlan?> Plan(InstanceRow row, InstanceRow changed, DateTime now, WorkflowEventType type, Intervention by,
+    private static Task<CommandPlan?> Plan(InstanceRow row, InstanceRow changed, DateTime now, WorkflowEventType type, Intervention by,
         bool run = false, object? data = null, IReadOnlyList<SqlStatement>? extra = null)
     {
         var sequence = row.LastSequence + 1;
