@@ -7,7 +7,7 @@ namespace ApprovalPortal.Data;
 
 /// <summary>Brings the database to the current schema at start-up (when enabled) and sets the
 /// file-level SQLite settings the engine relies on.</summary>
-public sealed class DatabaseInitializer(
+public sealed partial class DatabaseInitializer(
     IDbContextFactory<PortalDbContext> contexts,
     PortalConnection connection,
     IOptions<DatabaseOptions> options,
@@ -27,15 +27,25 @@ public sealed class DatabaseInitializer(
         }
         if (!options.Value.MigrateOnStartup)
         {
-            logger.LogInformation("Database migration at start-up is off ({Provider})", connection.Provider);
+            LogMigrationOff(connection.Provider);
             return;
         }
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         if (pending.Count > 0)
         {
-            logger.LogInformation("Applying {Count} migration(s) to {Provider}: {Migrations}", pending.Count, connection.Provider, string.Join(", ", pending));
+            LogApplyingMigrations(pending.Count, connection.Provider, pending);
             await db.Database.MigrateAsync(cancellationToken);
         }
-        logger.LogInformation("Database ready ({Provider})", connection.Provider);
+        LogReady(connection.Provider);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database migration at start-up is off ({Provider})")]
+    private partial void LogMigrationOff(DatabaseProvider provider);
+
+    // The logger writes a list as its items joined by ", ", and only when the level is on.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applying {Count} migration(s) to {Provider}: {Migrations}")]
+    private partial void LogApplyingMigrations(int count, DatabaseProvider provider, IReadOnlyList<string> migrations);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database ready ({Provider})")]
+    private partial void LogReady(DatabaseProvider provider);
 }

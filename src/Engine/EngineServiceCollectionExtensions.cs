@@ -85,7 +85,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<ChangeRunner>();
         services.AddSingleton(sp => new WorkflowClient(
             sp.GetRequiredService<DefinitionRegistry>(), sp.GetRequiredService<GroupCommitter>(), sp.GetRequiredService<InstanceChanges>(),
-            sp.GetRequiredService<IRunnableWork>(), sp.GetRequiredService<IJobScheduler>(), sp.GetRequiredService<EngineNotifications>(),
+            sp.GetRequiredService<IRunnableWork>(), sp.GetRequiredService<EngineNotifications>(),
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ClaimRule>();
         services.TryAddSingleton<IReviewerRights, CallerTrustedReviewerRights>();

@@ -18,6 +18,8 @@ namespace ApprovalPortal.Engine;
 /// run of this node held, takes up runnable work, and schedules the recurring sweeper. If the database
 /// cannot be reached, the host starts anyway (so health checks can say so) and this is retried in the
 /// background until it succeeds. This node's job server starts only after that.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable",
+    Justification = "_stopping is never disposed on purpose (see there).")]
 internal sealed partial class EngineStartup(
     IDbContextFactory<PortalDbContext> contexts,
     DefinitionRegistry definitions,

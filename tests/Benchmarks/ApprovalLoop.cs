@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using ApprovalPortal.Data;
 using ApprovalPortal.Data.Tasks;
@@ -156,13 +157,13 @@ internal static class ApprovalLoop
 
     internal static async Task<(string Provider, string ConnectionString, string Durability, Func<Task> Drop)> PrepareDatabaseAsync(ApprovalLoopOptions options)
     {
-        var run = DateTime.UtcNow.ToString("yyyyMMddHHmmss") + "-" + Guid.NewGuid().ToString("N")[..6];
+        var run = DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6];
         if (options.Provider == "sqlite")
         {
             Directory.CreateDirectory(options.DataFolder);
             var file = Path.Combine(options.DataFolder, $"approvalportal-{run}.db");
             var cs = new SqliteConnectionStringBuilder { DataSource = file, DefaultTimeout = 60 }.ToString();
-            return ("Sqlite", cs, "SQLite journal_mode=WAL, synchronous=FULL on every connection: fsync per commit (group commit shares it)", () =>
+            Task DropFile()
             {
                 SqliteConnection.ClearAllPools();
                 foreach (var f in Directory.GetFiles(options.DataFolder, $"approvalportal-{run}.db*"))
@@ -170,19 +171,21 @@ internal static class ApprovalLoop
                     File.Delete(f);
                 }
                 return Task.CompletedTask;
-            });
+            }
+            return ("Sqlite", cs, "SQLite journal_mode=WAL, synchronous=FULL on every connection: fsync per commit (group commit shares it)", DropFile);
         }
         var database = $"approvalportal_{run.Replace('-', '_')}";
         var server = new NpgsqlConnectionStringBuilder(options.Postgres);
         var connection = new NpgsqlConnectionStringBuilder(options.Postgres) { Database = database, MaxPoolSize = 50 }.ToString();
-        return ("Postgres", connection, "PostgreSQL server defaults (fsync=on, synchronous_commit=on): fsync per commit (group commit shares it)", async () =>
+        async Task DropDatabase()
         {
             NpgsqlConnection.ClearAllPools();
             await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = "postgres" }.ToString());
             await admin.OpenAsync();
             await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", admin);
             await command.ExecuteNonQueryAsync();
-        });
+        }
+        return ("Postgres", connection, "PostgreSQL server defaults (fsync=on, synchronous_commit=on): fsync per commit (group commit shares it)", DropDatabase);
     }
 
     private static double PeakRssMb()

@@ -5,6 +5,8 @@ namespace ApprovalPortal.Benchmarks;
 /// <summary>One run, printed like the peers' table and written in their JSON shape.</summary>
 internal sealed record BenchmarkResult(string System, int N, int C, double Phase1Ms, double Phase2Ms, double[] LatenciesMs, double PeakRssMb, string Durability)
 {
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     public double WorkflowsPerSecond => Math.Round(N * 1000 / Phase1Ms, 2);
 
     public double ResumesPerSecond => Math.Round(N * 1000 / Phase2Ms, 2);
@@ -46,7 +48,7 @@ internal sealed record BenchmarkResult(string System, int N, int C, double Phase
         {
             Directory.CreateDirectory(folder);
         }
-        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
+        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(json, Indented));
         Console.WriteLine($"[result] {file}");
     }
 }

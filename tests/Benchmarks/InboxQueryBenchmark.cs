@@ -178,7 +178,7 @@ internal static class InboxQueryBenchmark
             var folder = Path.Combine(dataFolder ?? Path.GetTempPath(), $"approvalportal-{name}-{run}");
             Directory.CreateDirectory(folder);
             var cs = new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, $"{name}.db"), DefaultTimeout = 60 }.ToString();
-            return (DatabaseProvider.Sqlite, cs, () =>
+            Task DropFolder()
             {
                 SqliteConnection.ClearAllPools();
                 if (!keep)
@@ -190,7 +190,8 @@ internal static class InboxQueryBenchmark
                     Console.WriteLine($"kept {folder}");
                 }
                 return Task.CompletedTask;
-            });
+            }
+            return (DatabaseProvider.Sqlite, cs, DropFolder);
         }
         if (providerName != "postgres")
         {
@@ -199,7 +200,7 @@ internal static class InboxQueryBenchmark
         var database = $"approvalportal_{name}_{run}";
         var server = postgres;
         var connection = new NpgsqlConnectionStringBuilder(server) { Database = database }.ToString();
-        return (DatabaseProvider.Postgres, connection, async () =>
+        async Task DropDatabase()
         {
             NpgsqlConnection.ClearAllPools();
             if (keep)
@@ -211,7 +212,8 @@ internal static class InboxQueryBenchmark
             await admin.OpenAsync();
             await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", admin);
             await command.ExecuteNonQueryAsync();
-        });
+        }
+        return (DatabaseProvider.Postgres, connection, DropDatabase);
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using ApprovalPortal.CrashHost;
 using ApprovalPortal.Data.Providers;
 using ApprovalPortal.Data.Workflows;
@@ -31,7 +32,7 @@ public sealed class CrashRecoveryTests(ProviderDatabases databases) : IClassFixt
         var log = TestContext.Current.TestOutputHelper!;
         log.WriteLine($"random seed {seed}");
 
-        var seeding = await ChildRun.StartAsync(database, "seed", Workflows.ToString());
+        var seeding = await ChildRun.StartAsync(database, "seed", Workflows.ToString(CultureInfo.InvariantCulture));
         Assert.Equal(0, await seeding.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("seeded", seeding.Lines);
 

@@ -17,18 +17,16 @@ public sealed class WorkflowClient
     private readonly GroupCommitter _committer;
     private readonly InstanceChanges _changes;
     private readonly IRunnableWork _work;
-    private readonly IJobScheduler _scheduler;
     private readonly EngineNotifications _notifications;
     private readonly TimeProvider _clock;
 
     internal WorkflowClient(DefinitionRegistry definitions, GroupCommitter committer, InstanceChanges changes, IRunnableWork work,
-        IJobScheduler scheduler, EngineNotifications notifications, TimeProvider clock)
+        EngineNotifications notifications, TimeProvider clock)
     {
         _definitions = definitions;
         _committer = committer;
         _changes = changes;
         _work = work;
-        _scheduler = scheduler;
         _notifications = notifications;
         _clock = clock;
     }

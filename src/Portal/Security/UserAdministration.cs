@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Data;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
 using ApprovalPortal.Data;
 using ApprovalPortal.Data.Identity;
@@ -39,8 +40,10 @@ public sealed partial class UserAdministration(IDbContextFactory<PortalDbContext
         if (!string.IsNullOrWhiteSpace(text))
         {
             var needle = text.Trim().ToLowerInvariant();
+#pragma warning disable CA1304, CA1311, CA1862 // EF turns ToLower() into SQL's LOWER(); it translates no culture or comparison overload.
             users = users.Where(u => u.UserName.ToLower().Contains(needle) || u.DisplayName.ToLower().Contains(needle)
                 || (u.Email != null && u.Email.ToLower().Contains(needle)));
+#pragma warning restore CA1304, CA1311, CA1862
         }
         var found = await users.OrderBy(u => u.DisplayName).ThenBy(u => u.UserName).Take(Math.Clamp(take, 1, 500)).ToListAsync(cancellationToken);
         return found.Select(u => new UserSummary(u.UserName, u.DisplayName, u.Email, u.IsActive, u.Roles.Select(r => r.Role).Order().ToList(),
@@ -60,10 +63,12 @@ public sealed partial class UserAdministration(IDbContextFactory<PortalDbContext
         }
         var lower = userName.ToLowerInvariant();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+#pragma warning disable CA1304, CA1311, CA1862 // As above: SQL's LOWER(), in the database.
         if (await db.Users.AnyAsync(u => u.UserName.ToLower() == lower, cancellationToken))
         {
             return AdminResult.Refused($"There is already a user named {userName}.");
         }
+#pragma warning restore CA1304, CA1311, CA1862
         var now = clock.GetUtcNow().UtcDateTime;
         db.Users.Add(new PortalUser { Id = Guid.CreateVersion7(), UserName = userName, DisplayName = displayName, Email = email, CreatedAt = now });
         db.AuditEntries.Add(AdminAudit.Entry(admin, AdminAudit.UserAdded, userName, new { displayName, email }, now));
@@ -197,6 +202,7 @@ public sealed partial class UserAdministration(IDbContextFactory<PortalDbContext
 
     // A guard rail ("the last active admin") reads other users' rows and then writes: serializable, so two admins
     // demoting each other at once cannot both pass (SQLite takes its write lock up front; PostgreSQL fails one of them).
+    [SuppressMessage("Design", "CA1068:CancellationToken parameters must come last", Justification = "The change is the trailing lambda, so each caller reads top to bottom.")]
     private async Task<AdminResult> ChangeAsync(string userName, CancellationToken cancellationToken, bool reducesRights,
         Func<PortalDbContext, PortalUser, Task<AdminResult>> change)
     {

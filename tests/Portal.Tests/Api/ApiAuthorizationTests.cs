@@ -70,7 +70,7 @@ public sealed class ApiAuthorizationTests(ApiAuthorizationFixture fixture) : ICl
         var rightScopes = scope == ApiScopes.TasksWrite || !forTasks ? [scope] : new[] { scope, ApiScopes.TasksWrite };
         var right = await Portal.KeyAsync(rightScopes);
         // A decision is never made by a key of the client that asked for the task: another agent asks for it.
-        var asker = method == "POST" && path.EndsWith("decision") ? await Portal.KeyAsync(ApiScopes.TasksWrite) : right;
+        var asker = method == "POST" && path.EndsWith("decision", StringComparison.Ordinal) ? await Portal.KeyAsync(ApiScopes.TasksWrite) : right;
         var target = path.Contains("{id}")
             ? (await ApiPortal.ReadAsync(await Portal.Client(asker.Key).PostAsJsonAsync("/api/v1/tasks", ApiPortal.Task(), Cancel))).GetProperty("id").GetGuid()
             : path.Contains("{wf}") || path.Contains("{paused}") ? await Portal.WaitingInstanceAsync(paused: path.Contains("{paused}")) : Guid.Empty;
@@ -89,7 +89,7 @@ public sealed class ApiAuthorizationTests(ApiAuthorizationFixture fixture) : ICl
         {
             request.Content = JsonContent.Create<object>(path switch
             {
-                _ when path.EndsWith("decision") => new { reviewer = "elena.fischer", verb = "approve" },
+                _ when path.EndsWith("decision", StringComparison.Ordinal) => new { reviewer = "elena.fischer", verb = "approve" },
                 "/api/v1/workflows" => new { definition = SignalWaitWorkflow.DefinitionName, input = new { subject = "matrix" } },
                 _ when path.Contains("/signals/") => new { payload = new { ok = true } },
                 _ when forTasks => ApiPortal.Task(),

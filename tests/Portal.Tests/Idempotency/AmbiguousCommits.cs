@@ -98,7 +98,11 @@ public sealed class AmbiguousCommits
             base.Dispose(disposing);
         }
 
-        public override ValueTask DisposeAsync() => inner.DisposeAsync();
+        public override async ValueTask DisposeAsync()
+        {
+            await inner.DisposeAsync();
+            await base.DisposeAsync();
+        }
     }
 
     private sealed class Transaction(DbTransaction inner, Connection connection, AmbiguousCommits seam) : DbTransaction
@@ -137,7 +141,11 @@ public sealed class AmbiguousCommits
             base.Dispose(disposing);
         }
 
-        public override ValueTask DisposeAsync() => inner.DisposeAsync();
+        public override async ValueTask DisposeAsync()
+        {
+            await inner.DisposeAsync();
+            await base.DisposeAsync();
+        }
     }
 
     private sealed class Command(DbCommand inner, Connection connection, AmbiguousCommits seam) : DbCommand

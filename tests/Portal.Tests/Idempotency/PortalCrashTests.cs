@@ -89,7 +89,7 @@ public sealed class PortalCrashTests
         Assert.All(tasks, t => Assert.Equal((HumanTaskStatus.Decided, 1), (t.Status, t.Decisions.Count)));
         Assert.Equal(answers.Select(a => a.TaskId).Order(), tasks.Select(t => t.Id).Order());
         TestContext.Current.TestOutputHelper?.WriteLine(
-            $"{tasks.Count} tasks created and decided once each through {kills} kills; {portal.Retries} retries, {portal.Replays} replays");
+            $"{tasks.Count} tasks created and decided once each through {kills} kills; {PortalProcess.Retries} retries, {PortalProcess.Replays} replays");
     }
 
     /// <summary>Migrates the database and makes the two API clients: the agent that asks, and an integration that decides
@@ -155,9 +155,9 @@ public sealed class PortalCrashTests
 
         public int Kills { get; private set; }
 
-        public int Retries => Volatile.Read(ref _retries);
+        public static int Retries => Volatile.Read(ref _retries);
 
-        public int Replays => Volatile.Read(ref _replays);
+        public static int Replays => Volatile.Read(ref _replays);
 
         public static void CountRetry() => Interlocked.Increment(ref _retries);
 
