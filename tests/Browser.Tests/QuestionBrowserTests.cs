@@ -1,6 +1,5 @@
 using System.Text.Json;
 using ApprovalPortal.Data;
-using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Data.Workflows;
 using ApprovalPortal.Engine;
 using ApprovalPortal.Engine.Definitions;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using ApprovalPortal.Data;
-using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Data.Workflows;
 using ApprovalPortal.Portal.Samples.CustomerReplies;
 using ApprovalPortal.Portal.Samples.ExpenseClaims;

@@ -1,9 +1,6 @@
-using System.Text.Json;
 using ApprovalPortal.Data.Providers;
 using ApprovalPortal.Data.Workflows;
-using ApprovalPortal.Engine.Client;
 using ApprovalPortal.Engine.Execution;
-using ApprovalPortal.Engine.Storage;
 using ApprovalPortal.TestSupport;
 using Microsoft.EntityFrameworkCore;
 

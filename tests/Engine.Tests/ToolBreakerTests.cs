@@ -1,6 +1,5 @@
 using ApprovalPortal.Engine.Tools;
 using Microsoft.Extensions.Time.Testing;
-using Polly;
 using Polly.CircuitBreaker;
 
 namespace ApprovalPortal.Engine.Tests;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using ApprovalPortal.Data.Providers;
-using Xunit;
 
 namespace ApprovalPortal.TestSupport;
 

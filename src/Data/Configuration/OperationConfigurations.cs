@@ -1,5 +1,5 @@
-using ApprovalPortal.Data.Incidents;
 using ApprovalPortal.Data.Costs;
+using ApprovalPortal.Data.Incidents;
 using ApprovalPortal.Data.Invocations;
 using ApprovalPortal.Data.Outbox;
 using ApprovalPortal.Data.Workflows;

@@ -1,4 +1,3 @@
-using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Data.Workflows;
 using ApprovalPortal.Engine.Events;
 using ApprovalPortal.Engine.Integration;

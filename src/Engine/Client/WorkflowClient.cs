@@ -4,7 +4,6 @@ using ApprovalPortal.Engine.Changes;
 using ApprovalPortal.Engine.Definitions;
 using ApprovalPortal.Engine.Events;
 using ApprovalPortal.Engine.Notifications;
-using ApprovalPortal.Engine.Scheduling;
 using ApprovalPortal.Engine.Storage;
 
 namespace ApprovalPortal.Engine.Client;

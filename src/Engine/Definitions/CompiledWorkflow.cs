@@ -1,6 +1,5 @@
-using ApprovalPortal.Engine.Costs;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using ApprovalPortal.Engine.Costs;
 
 namespace ApprovalPortal.Engine.Definitions;
 

@@ -1,6 +1,6 @@
-using ApprovalPortal.Engine.Costs;
 using System.Text.Json;
 using ApprovalPortal.Data.Schedules;
+using ApprovalPortal.Engine.Costs;
 
 namespace ApprovalPortal.Engine.Definitions;
 

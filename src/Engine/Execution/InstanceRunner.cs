@@ -114,7 +114,7 @@ internal sealed partial class InstanceRunner(
 
             if (plan.Row is { Status: WorkflowStatus.Waiting, WaitingForSignal: { } awaited } && await QueuedSignalAsync(row.Id, awaited, cancellationToken) is { } queued)
             {
-                plan = planner.TakeQueuedSignal(plan, queued.Id, queued.PayloadJson);
+                plan = StepPlanner.TakeQueuedSignal(plan, queued.Id, queued.PayloadJson);
             }
             pending.Add((step.Name, plan));
             row = plan.Row;

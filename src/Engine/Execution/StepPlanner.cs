@@ -1,8 +1,8 @@
 using System.Text.Json;
 using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Data.Workflows;
-using ApprovalPortal.Engine.Costs;
 using ApprovalPortal.Engine.Changes;
+using ApprovalPortal.Engine.Costs;
 using ApprovalPortal.Engine.Definitions;
 using ApprovalPortal.Engine.Events;
 using ApprovalPortal.Engine.Gates;
@@ -187,7 +187,7 @@ internal sealed class StepPlanner(TimeProvider clock, InstanceChanges changes)
     }
 
     /// <summary>The signal a step is about to wait for is queued already: take it and go on instead of waiting.</summary>
-    public StepPlan TakeQueuedSignal(StepPlan waiting, long signalId, string? payloadJson)
+    public static StepPlan TakeQueuedSignal(StepPlan waiting, long signalId, string? payloadJson)
     {
         var change = waiting.Change;
         var payload = payloadJson is null ? (JsonElement?)null : JsonSerializer.Deserialize<JsonElement>(payloadJson);

@@ -2,8 +2,8 @@ using System.Text.Json;
 using ApprovalPortal.Data;
 using ApprovalPortal.Data.Incidents;
 using ApprovalPortal.Data.Workflows;
-using ApprovalPortal.Engine.Definitions;
 using ApprovalPortal.Engine.Changes;
+using ApprovalPortal.Engine.Definitions;
 using ApprovalPortal.Engine.Events;
 using ApprovalPortal.Engine.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -136,8 +136,14 @@ public sealed class InstanceCommands
             change.Checkpoint(checkpoint.StepName, checkpoint.NextStep, stateJson, standOn: false);
             change.Set(r => r with
             {
-                CurrentStep = first, CheckpointSequence = checkpointSequence, StepAttempt = 0, Error = null,
-                PendingInputJson = null, WaitingForSignal = null, StatusBeforePause = null, CompletedAt = null,
+                CurrentStep = first,
+                CheckpointSequence = checkpointSequence,
+                StepAttempt = 0,
+                Error = null,
+                PendingInputJson = null,
+                WaitingForSignal = null,
+                StatusBeforePause = null,
+                CompletedAt = null,
             }).Continue();
             change.Write(Statements.CancelOpenTasks(row.Id, now))
                 .Write(Statements.CancelTimers(row.Id, now))

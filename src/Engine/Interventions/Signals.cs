@@ -1,8 +1,8 @@
 using System.Text.Json;
-using ApprovalPortal.Engine.Changes;
-using ApprovalPortal.Engine.Events;
 using ApprovalPortal.Data.Workflows;
+using ApprovalPortal.Engine.Changes;
 using ApprovalPortal.Engine.Client;
+using ApprovalPortal.Engine.Events;
 using ApprovalPortal.Engine.Storage;
 
 namespace ApprovalPortal.Engine.Interventions;

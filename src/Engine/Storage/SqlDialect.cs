@@ -1,8 +1,8 @@
 using System.Data.Common;
 using ApprovalPortal.Data;
 using ApprovalPortal.Data.Providers;
-using Microsoft.Data.Sqlite;
 using Microsoft.Data.SqlClient;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -1,6 +1,5 @@
 using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Data.Workflows;
-using P = System.Collections.Generic.KeyValuePair<string, ApprovalPortal.Engine.Storage.SqlValue>;
 
 namespace ApprovalPortal.Engine.Storage;
 

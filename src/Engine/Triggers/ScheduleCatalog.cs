@@ -12,9 +12,12 @@ namespace ApprovalPortal.Engine.Triggers;
 /// those no longer declared stop firing. Admin rows are the admin's and never touched here. Runs once per process,
 /// before its first fire, on every node (each node may be first after a deployment).</summary>
 internal sealed partial class ScheduleCatalog(DefinitionRegistry definitions, IDbContextFactory<PortalDbContext> contexts, TimeProvider clock,
-    IOptions<EngineOptions> engine, ILogger<ScheduleCatalog> logger)
+    IOptions<EngineOptions> engine, ILogger<ScheduleCatalog> logger) : IDisposable
 {
     private readonly SemaphoreSlim _once = new(1, 1);
+
+    /// <summary>Releases the guard of the one sync; the container disposes the catalog with the host.</summary>
+    public void Dispose() => _once.Dispose();
     private bool _synced;
 
     /// <summary>The declaration a definition's row stands for, or null.</summary>

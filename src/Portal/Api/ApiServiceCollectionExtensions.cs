@@ -3,8 +3,6 @@ using ApprovalPortal.Portal.Api.Keys;
 using ApprovalPortal.Portal.Api.Tasks;
 using ApprovalPortal.Portal.Api.Workflows;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 

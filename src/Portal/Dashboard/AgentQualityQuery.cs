@@ -56,8 +56,11 @@ public sealed class AgentQualityQuery(IDbContextFactory<PortalDbContext> context
         var reader = await DashboardFactReader.PlanAsync(db, range, ct);
         var rolled = await reader.RolledAsync((from, to) => db.DashboardToolFacts.Where(f => f.HourStart >= from && f.HourStart < to)
             .GroupBy(f => new { f.AgentKind, f.Agent, f.Tool })
-            .Select(g => new DashboardToolFact { AgentKind = g.Key.AgentKind, Agent = g.Key.Agent, Tool = g.Key.Tool,
-                Unchanged = g.Sum(f => f.Unchanged), Edited = g.Sum(f => f.Edited), Rejected = g.Sum(f => f.Rejected) }), ct);
+            .Select(g => new DashboardToolFact
+            {
+                AgentKind = g.Key.AgentKind, Agent = g.Key.Agent, Tool = g.Key.Tool,
+                Unchanged = g.Sum(f => f.Unchanged), Edited = g.Sum(f => f.Edited), Rejected = g.Sum(f => f.Rejected)
+            }), ct);
         var raw = (await reader.RawAsync(db, FactKinds.Tools, ct)).Tools;
         var tools = rolled.Concat(raw)
             .GroupBy(f => (Kind: (AgentKind)f.AgentKind, Key: f.Agent, Tool: f.Tool.Length == 0 ? null : f.Tool))

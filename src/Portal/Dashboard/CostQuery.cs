@@ -29,8 +29,11 @@ public sealed class CostQuery(IDbContextFactory<PortalDbContext> contexts, Model
         var reader = await DashboardFactReader.PlanAsync(db, range, ct);
         var rolled = await reader.RolledAsync((from, to) => db.DashboardCostFacts.Where(f => f.HourStart >= from && f.HourStart < to)
             .GroupBy(f => new { f.Definition, f.Model, f.Currency })
-            .Select(g => new DashboardCostFact { Definition = g.Key.Definition, Model = g.Key.Model, Currency = g.Key.Currency, Calls = g.Sum(f => f.Calls),
-                InputTokens = g.Sum(f => f.InputTokens), OutputTokens = g.Sum(f => f.OutputTokens), Cost = g.Sum(f => f.Cost) }), ct);
+            .Select(g => new DashboardCostFact
+            {
+                Definition = g.Key.Definition, Model = g.Key.Model, Currency = g.Key.Currency, Calls = g.Sum(f => f.Calls),
+                InputTokens = g.Sum(f => f.InputTokens), OutputTokens = g.Sum(f => f.OutputTokens), Cost = g.Sum(f => f.Cost)
+            }), ct);
         var facts = rolled.Concat((await reader.RawAsync(db, FactKinds.Costs, ct)).Costs).ToList();
         var currency = prices.Currency;
         return new CostTotals(

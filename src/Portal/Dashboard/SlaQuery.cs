@@ -1,6 +1,6 @@
 using ApprovalPortal.Data;
-using ApprovalPortal.Portal.Inbox;
 using ApprovalPortal.Portal.Dashboard.Rollups;
+using ApprovalPortal.Portal.Inbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace ApprovalPortal.Portal.Dashboard;

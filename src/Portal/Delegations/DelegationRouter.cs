@@ -2,8 +2,8 @@ using ApprovalPortal.Data;
 using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Engine.Interventions;
 using ApprovalPortal.Engine.Notifications;
-using Microsoft.EntityFrameworkCore;
 using ApprovalPortal.Portal.Security;
+using Microsoft.EntityFrameworkCore;
 
 namespace ApprovalPortal.Portal.Delegations;
 

@@ -1,9 +1,7 @@
-using System.Text.Json;
 using ApprovalPortal.Data;
-using ApprovalPortal.Data.Audit;
 using ApprovalPortal.Data.Identity;
-using Microsoft.EntityFrameworkCore;
 using ApprovalPortal.Portal.Security;
+using Microsoft.EntityFrameworkCore;
 
 namespace ApprovalPortal.Portal.Delegations;
 

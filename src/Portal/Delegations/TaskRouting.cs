@@ -1,8 +1,8 @@
 using ApprovalPortal.Data;
 using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Engine.Interventions;
-using Microsoft.EntityFrameworkCore;
 using ApprovalPortal.Portal.Security;
+using Microsoft.EntityFrameworkCore;
 
 namespace ApprovalPortal.Portal.Delegations;
 

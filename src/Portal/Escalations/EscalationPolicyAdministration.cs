@@ -2,9 +2,9 @@ using System.Text.RegularExpressions;
 using ApprovalPortal.Data;
 using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Engine.Definitions;
+using ApprovalPortal.Portal.Inbox;
 using ApprovalPortal.Portal.Security;
 using Microsoft.EntityFrameworkCore;
-using ApprovalPortal.Portal.Inbox;
 
 namespace ApprovalPortal.Portal.Escalations;
 

@@ -30,7 +30,7 @@ internal static class InboxPaging
 
     public static async Task<List<Guid>> PageIdsAsync(IReadOnlyList<IQueryable<HumanTask>> queues, List<PriorityCount> counts, InboxSort sort, int skip, int take, CancellationToken ct)
     {
-        IEnumerable<Segment> segments = sort == InboxSort.Priority
+        var segments = sort == InboxSort.Priority
             ? counts.OrderByDescending(c => c.Priority).SelectMany(c => new[] { new Segment(c.Priority, true, c.WithDue), new Segment(c.Priority, false, c.Total - c.WithDue) })
             : [new Segment(null, true, counts.Sum(c => c.WithDue)), new Segment(null, false, counts.Sum(c => c.Total - c.WithDue))];
         var ids = new List<Guid>(take);

@@ -1,11 +1,10 @@
 using System.Text.RegularExpressions;
 using ApprovalPortal.Data;
 using ApprovalPortal.Data.Identity;
-using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Engine.Definitions;
+using ApprovalPortal.Portal.Inbox;
 using ApprovalPortal.Portal.Security;
 using Microsoft.EntityFrameworkCore;
-using ApprovalPortal.Portal.Inbox;
 
 namespace ApprovalPortal.Portal.Queues;
 

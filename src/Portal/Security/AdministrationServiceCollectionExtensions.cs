@@ -1,6 +1,6 @@
 using ApprovalPortal.Portal.Escalations;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using ApprovalPortal.Portal.Queues;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ApprovalPortal.Portal.Security;
 

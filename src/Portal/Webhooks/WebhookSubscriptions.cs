@@ -2,9 +2,8 @@ using System.Security.Cryptography;
 using ApprovalPortal.Data;
 using ApprovalPortal.Data.Integrations;
 using ApprovalPortal.Engine.Integration;
-using ApprovalPortal.Portal.Delegations;
-using Microsoft.EntityFrameworkCore;
 using ApprovalPortal.Portal.Security;
+using Microsoft.EntityFrameworkCore;
 
 namespace ApprovalPortal.Portal.Webhooks;
 

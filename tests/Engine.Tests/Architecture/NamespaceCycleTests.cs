@@ -1,7 +1,5 @@
-using ArchUnitNET.Domain;
-using ArchUnitNET.Loader;
-using static ArchUnitNET.Fluent.ArchRuleDefinition;
 using ArchUnitNET.Fluent.Slices;
+using ArchUnitNET.Loader;
 
 namespace ApprovalPortal.Engine.Tests.Architecture;
 

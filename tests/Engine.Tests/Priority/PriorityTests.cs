@@ -1,6 +1,5 @@
 using System.Text.Json;
 using ApprovalPortal.Data.Providers;
-using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Data.Workflows;
 using ApprovalPortal.Engine.Client;
 using ApprovalPortal.Engine.Execution;

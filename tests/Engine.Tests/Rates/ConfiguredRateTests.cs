@@ -68,10 +68,10 @@ public sealed class ConfiguredRateTests(ProviderDatabases databases) : IClassFix
         var onA = await CallTestSupport.StepCallsAsync(a, database, Cancel);
         var onB = await CallTestSupport.StepCallsAsync(b, database, Cancel);
         // 22 tokens each: 16 of text, 3 for the message and 3 priming the answer; plus the offline model's answer tokens.
-        const string Prompt = "Text tokenization is the process of splitting a string into a list of tokens.";
+        const string prompt = "Text tokenization is the process of splitting a string into a list of tokens.";
 
-        await onA.ChatClient.GetResponseAsync(Prompt, cancellationToken: Cancel);
-        var limited = await Assert.ThrowsAsync<RateLimitedException>(() => onB.ChatClient.GetResponseAsync(Prompt + " Again.", cancellationToken: Cancel));
+        await onA.ChatClient.GetResponseAsync(prompt, cancellationToken: Cancel);
+        var limited = await Assert.ThrowsAsync<RateLimitedException>(() => onB.ChatClient.GetResponseAsync(prompt + " Again.", cancellationToken: Cancel));
 
         Assert.Equal(new DateTimeOffset(2026, 12, 4, 15, 8, 0, TimeSpan.Zero), limited.Until);
         Assert.Contains("60 tokens a minute", limited.Reason);

@@ -74,7 +74,7 @@ public sealed class ApiAuthorizationTests(ApiAuthorizationFixture fixture) : ICl
         var target = path.Contains("{id}")
             ? (await ApiPortal.ReadAsync(await Portal.Client(asker.Key).PostAsJsonAsync("/api/v1/tasks", ApiPortal.Task(), Cancel))).GetProperty("id").GetGuid()
             : path.Contains("{wf}") || path.Contains("{paused}") ? await Portal.WaitingInstanceAsync(paused: path.Contains("{paused}")) : Guid.Empty;
-        string? key = credential switch
+        var key = credential switch
         {
             Credential.None => null,
             Credential.BadKey => $"ap_{right.Summary.Prefix}_not-the-secret",

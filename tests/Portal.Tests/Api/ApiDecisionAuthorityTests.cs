@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using ApprovalPortal.Data.Identity;
 using ApprovalPortal.Data.Providers;
 using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Data.Workflows;

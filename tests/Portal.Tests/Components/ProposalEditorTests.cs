@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using ApprovalPortal.Portal.Components.Editing;
 using Bunit;
-using MudBlazor;
 
 namespace ApprovalPortal.Portal.Tests.Components;
 

@@ -5,6 +5,9 @@ namespace ApprovalPortal.Portal.Tests.Due;
 
 public sealed class DueTickerTests
 {
+    private static readonly int[] FirstOffsets = [1000, 1100, 1200];
+    private static readonly int[] BothOffsets = [1000, 1100, 1200, 2000, 2100, 2200];
+
     private static readonly DateTimeOffset Start = new(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
@@ -34,14 +37,14 @@ public sealed class DueTickerTests
         var time = new CountingTimeProvider(Start);
         using var ticker = new DueTicker(time);
         var seen = new List<DateTime>();
-        var watches = new[] { 1000, 1100, 1200 }.Select(ms =>
+        var watches = FirstOffsets.Select(ms =>
             ticker.Watch(ticker.Now.AddMilliseconds(ms), at => { seen.Add(at); return at.AddSeconds(1); })).ToList();
 
         time.Advance(TimeSpan.FromSeconds(1));
         time.Advance(TimeSpan.FromSeconds(1));
 
         Assert.Equal(2, time.Firings);
-        Assert.Equal(new[] { 1000, 1100, 1200, 2000, 2100, 2200 }.Select(ms => Start.UtcDateTime.AddMilliseconds(ms)), seen);
+        Assert.Equal(BothOffsets.Select(ms => Start.UtcDateTime.AddMilliseconds(ms)), seen);
         watches.ForEach(w => w.Dispose());
     }
 

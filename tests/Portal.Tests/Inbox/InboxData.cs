@@ -54,25 +54,25 @@ internal sealed class InboxData
     public HumanTask Task(string title, string? group = null, string? assignee = null, string? claimedBy = null,
         HumanTaskStatus? status = null, TaskKind kind = TaskKind.Approve, RiskLevel risk = RiskLevel.Low, int priority = 0,
         DateTime? due = null, DateTime? created = null, Guid? instance = null, Guid? id = null) => new()
-    {
-        Id = id ?? Guid.CreateVersion7(),
-        Title = title,
-        InstanceId = instance,
-        Kind = kind,
-        Status = status ?? (claimedBy is null ? HumanTaskStatus.Open : HumanTaskStatus.Claimed),
-        Risk = risk,
-        Priority = priority,
-        CandidateGroup = group is null ? null : Name(group),
-        Assignee = assignee is null ? null : Name(assignee),
-        ClaimedBy = claimedBy is null ? null : Name(claimedBy),
-        ClaimedAt = claimedBy is null ? null : Now.AddMinutes(-5),
-        RequestedBy = "agent:test",
-        ProposedActionJson = """{"action":"refund","amount":12.5}""",
-        ContextJson = """{"order":"A-1"}""",
-        DueAt = due,
-        CreatedAt = created ?? Now.AddHours(-1),
-        UpdatedAt = created ?? Now.AddHours(-1),
-    };
+        {
+            Id = id ?? Guid.CreateVersion7(),
+            Title = title,
+            InstanceId = instance,
+            Kind = kind,
+            Status = status ?? (claimedBy is null ? HumanTaskStatus.Open : HumanTaskStatus.Claimed),
+            Risk = risk,
+            Priority = priority,
+            CandidateGroup = group is null ? null : Name(group),
+            Assignee = assignee is null ? null : Name(assignee),
+            ClaimedBy = claimedBy is null ? null : Name(claimedBy),
+            ClaimedAt = claimedBy is null ? null : Now.AddMinutes(-5),
+            RequestedBy = "agent:test",
+            ProposedActionJson = """{"action":"refund","amount":12.5}""",
+            ContextJson = """{"order":"A-1"}""",
+            DueAt = due,
+            CreatedAt = created ?? Now.AddHours(-1),
+            UpdatedAt = created ?? Now.AddHours(-1),
+        };
 
     public async Task SaveAsync(params HumanTask[] tasks)
     {

@@ -1,5 +1,4 @@
 using ApprovalPortal.Data.Providers;
-using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Portal.Inbox;
 using ApprovalPortal.Portal.Security;
 using ApprovalPortal.Portal.Tests.Samples;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using ApprovalPortal.Data.Tasks;
 using ApprovalPortal.Engine.Notifications;
 using ApprovalPortal.Portal.Live;
 using ApprovalPortal.Portal.Samples.ExpenseClaims;

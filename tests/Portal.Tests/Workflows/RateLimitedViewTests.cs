@@ -65,15 +65,15 @@ public sealed class RateLimitedViewTests : IAsyncLifetime
     private static async Task<Guid> SeedAsync(IServiceProvider services, string businessKey, string? reason = "rate limited: model gpt-4o")
     {
         await using var db = await services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Cancel);
-        const string Definition = "rate-view-flow";
-        if (!await db.WorkflowDefinitions.AnyAsync(d => d.Name == Definition, Cancel))
+        const string definition = "rate-view-flow";
+        if (!await db.WorkflowDefinitions.AnyAsync(d => d.Name == definition, Cancel))
         {
-            db.WorkflowDefinitions.Add(new WorkflowDefinition { Name = Definition, Version = 1, GraphJson = "{}", RegisteredAt = Until.AddHours(-1) });
+            db.WorkflowDefinitions.Add(new WorkflowDefinition { Name = definition, Version = 1, GraphJson = "{}", RegisteredAt = Until.AddHours(-1) });
         }
         var id = Guid.CreateVersion7();
         db.WorkflowInstances.Add(new WorkflowInstance
         {
-            Id = id, DefinitionName = Definition, DefinitionVersion = 1, Status = WorkflowStatus.Waiting, CurrentStep = "ask", StateJson = "{}",
+            Id = id, DefinitionName = definition, DefinitionVersion = 1, Status = WorkflowStatus.Waiting, CurrentStep = "ask", StateJson = "{}",
             StartedBy = "test", BusinessKey = businessKey, LastSequence = 1, CreatedAt = Until.AddMinutes(-5), UpdatedAt = Until.AddMinutes(-2),
             RunnableAt = Until, WaitingReason = reason,
         });

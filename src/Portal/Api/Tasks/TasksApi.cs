@@ -5,7 +5,6 @@ using ApprovalPortal.Engine.Gates;
 using ApprovalPortal.Portal.Api.Keys;
 using ApprovalPortal.Portal.Components.Editing;
 using ApprovalPortal.Portal.Tasks;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using ApprovalPortal.Data.Workflows;
-using ApprovalPortal.Engine.Notifications;
 using ApprovalPortal.Portal.Dashboard;
 using ApprovalPortal.Portal.Live;
 using Microsoft.AspNetCore.Components;
