@@ -191,7 +191,7 @@ internal static class SampleEntities
         Id = Guid.CreateVersion7(), DefinitionName = definition.Name, DefinitionVersion = definition.Version,
         Status = WorkflowStatus.Paused, StatusBeforePause = WorkflowStatus.WaitingForHuman, CurrentStep = "approve",
         StateJson = """{"claim":4711,"amount":1250.0}""", Version = 3, LastSequence = 1, CheckpointSequence = 1, StepAttempt = 1, Priority = 7,
-        PendingInputJson = """{"signal":{"pages":3}}""", WaitingForSignal = "documents-received",
+        PendingInputJson = """{"signal":{"pages":3}}""", WaitingForSignal = "documents-received", WaitingReason = "rate limited: model gpt-4o",
         BusinessKey = "claim-4711", StartedBy = "agent:expenses", Error = "previous attempt failed", RunnableAt = createdAt.AddMinutes(1),
         LeaseOwner = "node-a", LeaseUntil = createdAt.AddMinutes(2), ForkedFromSequence = 1,
         CreatedAt = createdAt, UpdatedAt = createdAt.AddMinutes(3), CompletedAt = createdAt.AddMinutes(4),

@@ -28,6 +28,8 @@ public sealed class TaskPageRevisionTests : MudComponentTest
     {
         services.AddSingleton(_ => _portal.Services.GetRequiredService<TaskDetailsQuery>());
         services.AddSingleton(_ => _portal.Services.GetRequiredService<TaskCommands>());
+        services.AddSingleton(_ => _portal.Services.GetRequiredService<ClaimRule>());
+        services.AddSingleton(_ => _portal.Services.GetRequiredService<ClaimBreaking>());
         services.AddSingleton(_ => _portal.Services.GetRequiredService<LiveChanges>());
         services.AddSingleton(TimeProvider.System);
         services.AddScoped(sp => new CurrentReviewer(sp.GetRequiredService<AuthenticationStateProvider>(), sp.GetRequiredService<IAuthorizationService>(),
