@@ -70,57 +70,24 @@ internal static class CrashNode
             }
         };
         await host.StartAsync();
-        if (mode == "seed-escalating")
+        // Each seed mode starts <count> workflows of one definition with an input made from the index, then exits.
+        (string Definition, Func<int, object> Input, string KeyPrefix)? seed = mode switch
+        {
+            "seed" => (CrashWorkflow.DefinitionName, i => new CrashState(i), "crash"),
+            "seed-escalating" => (EscalatingCrashWorkflow.DefinitionName, i => new EscalatingCrashState(i), "crash-escalation"),
+            "seed-budget" => (BudgetCrashWorkflow.DefinitionName, i => new BudgetCrashState(i), "crash-budget"),
+            "seed-rate-limited" => (RateLimitedCrashWorkflow.DefinitionName, i => new RateLimitedCrashState(i), "crash-rate-limited"),
+            _ => null,
+        };
+        if (seed is { } what)
         {
             var client = host.Services.GetRequiredService<WorkflowClient>();
             var count = int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture);
             await Task.WhenAll(Enumerable.Range(0, count).Select(i => client.StartAsync(new StartWorkflow
             {
-                Definition = EscalatingCrashWorkflow.DefinitionName,
-                Input = JsonSerializer.SerializeToElement(new EscalatingCrashState(i), EngineJson.Options),
-                BusinessKey = $"crash-escalation-{i}",
-            })));
-            diagnostics.Trace("seeded");
-            await host.StopAsync();
-            return 0;
-        }
-        if (mode == "seed-budget")
-        {
-            var client = host.Services.GetRequiredService<WorkflowClient>();
-            var count = int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture);
-            await Task.WhenAll(Enumerable.Range(0, count).Select(i => client.StartAsync(new StartWorkflow
-            {
-                Definition = BudgetCrashWorkflow.DefinitionName,
-                Input = JsonSerializer.SerializeToElement(new BudgetCrashState(i), EngineJson.Options),
-                BusinessKey = $"crash-budget-{i}",
-            })));
-            diagnostics.Trace("seeded");
-            await host.StopAsync();
-            return 0;
-        }
-        if (mode == "seed-rate-limited")
-        {
-            var client = host.Services.GetRequiredService<WorkflowClient>();
-            var count = int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture);
-            await Task.WhenAll(Enumerable.Range(0, count).Select(i => client.StartAsync(new StartWorkflow
-            {
-                Definition = RateLimitedCrashWorkflow.DefinitionName,
-                Input = JsonSerializer.SerializeToElement(new RateLimitedCrashState(i), EngineJson.Options),
-                BusinessKey = $"crash-rate-limited-{i}",
-            })));
-            diagnostics.Trace("seeded");
-            await host.StopAsync();
-            return 0;
-        }
-        if (mode == "seed")
-        {
-            var client = host.Services.GetRequiredService<WorkflowClient>();
-            var count = int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture);
-            await Task.WhenAll(Enumerable.Range(0, count).Select(i => client.StartAsync(new StartWorkflow
-            {
-                Definition = CrashWorkflow.DefinitionName,
-                Input = JsonSerializer.SerializeToElement(new CrashState(i), EngineJson.Options),
-                BusinessKey = $"crash-{i}",
+                Definition = what.Definition,
+                Input = JsonSerializer.SerializeToElement(what.Input(i), EngineJson.Options),
+                BusinessKey = $"{what.KeyPrefix}-{i}",
             })));
             diagnostics.Trace("seeded");
             await host.StopAsync();
